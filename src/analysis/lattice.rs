@@ -1,0 +1,369 @@
+//! The Viterbi search over morpheme candidates, with MeCab-ko's treatment of spaces.
+//!
+//! lindera's own lattice makes each space a node of its own, so the first morpheme of every
+//! word is costed against a space instead of the previous morpheme, and loses (왕권 → 왕/권).
+//! MeCab skips the space: a candidate that starts after it connects straight to the morpheme
+//! before it, paying the dictionary's left-space penalty when its part of speech should not
+//! start a word (particles, endings, suffixes). This module does the same over lindera's
+//! dictionary data, and generates unknown words exactly as MeCab's `Tokenizer::lookup` does.
+//!
+//! Invariants: positions are `char` indices into the slice given to [`Lattice::segment`];
+//! every character that is not a space belongs to exactly one output morpheme; no input makes
+//! it panic (an empty slice gives no morphemes).
+
+use lindera::dictionary::Dictionary;
+use lindera_dictionary::dictionary::character_definition::CategoryId;
+
+use super::userdic::UserDictionary;
+use crate::dictionary::KoDictionary;
+use crate::dictionary::chars::CharInfo;
+
+/// MeCab's default `max-grouping-size`: longer same-kind runs are not one unknown word.
+const MAX_GROUPING_SIZE: usize = 24;
+const NONE: u32 = u32::MAX;
+/// Size in bytes of one lindera `WordEntry` record.
+const ENTRY_LEN: usize = 10;
+
+/// Where a morpheme's data lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordRef {
+    /// A system dictionary word id.
+    System(u32),
+    /// An unknown-word entry id (lindera's unknown dictionary).
+    Unknown(u32),
+    /// A user dictionary entry index.
+    User(u32),
+    /// Beginning of sentence (never output).
+    Bos,
+}
+
+/// One morpheme of the best path: `[start, end)` in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Morph {
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// The dictionary entry.
+    pub word: WordRef,
+}
+
+#[derive(Clone, Copy)]
+struct Node {
+    end: u32,
+    start: u32,
+    right_id: u16,
+    cost: i32,
+    prev: u32,
+    /// Next node ending at the same position.
+    enext: u32,
+    word: WordRef,
+}
+
+/// Reusable buffers for the search; one per thread.
+#[derive(Default)]
+pub struct Lattice {
+    nodes: Vec<Node>,
+    end_head: Vec<u32>,
+    infos: Vec<CharInfo>,
+    user_hits: Vec<(usize, u32)>,
+    /// Per left id: (start position it was computed for, best path cost into it, node).
+    left_seen: Vec<(u32, i32, u32)>,
+    /// Per right id: (end position, its slot in `ends`) while gathering that position.
+    right_seen: Vec<(u32, u32)>,
+    /// The nodes ending at the position being extended: (right id, path cost, node).
+    ends: Vec<(u16, i32, u32)>,
+}
+
+/// A candidate about to be connected.
+struct Candidate {
+    from: usize,
+    start: usize,
+    end: usize,
+    left_id: u16,
+    right_id: u16,
+    cost: i32,
+    word: WordRef,
+}
+
+impl Lattice {
+    /// Finds the best segmentation of `chars` and appends its morphemes to `out`.
+    pub fn segment(
+        &mut self,
+        dict: &KoDictionary,
+        user: &UserDictionary,
+        chars: &[char],
+        out: &mut Vec<Morph>,
+    ) {
+        let n = chars.len();
+        if n == 0 {
+            return;
+        }
+        let ld: &Dictionary = &dict.lindera;
+        self.nodes.clear();
+        self.end_head.clear();
+        self.end_head.resize(n + 1, NONE);
+        self.infos.clear();
+        self.infos.extend(chars.iter().map(|&c| dict.chars.info(c)));
+        self.nodes.push(Node {
+            end: 0,
+            start: 0,
+            right_id: 0,
+            cost: 0,
+            prev: NONE,
+            enext: NONE,
+            word: WordRef::Bos,
+        });
+        self.end_head[0] = 0;
+        // Stamps from an earlier text must not match positions of this one.
+        self.left_seen.iter_mut().for_each(|s| s.0 = NONE);
+        self.right_seen.iter_mut().for_each(|s| s.0 = NONE);
+
+        for pos in 0..n {
+            if self.end_head[pos] == NONE {
+                continue;
+            }
+            self.gather_ends(pos);
+            let mut q = pos;
+            while q < n && self.infos[q].type_mask() & dict.space_mask != 0 {
+                q += 1;
+            }
+            if q == n {
+                continue;
+            }
+            let spaced = q > pos;
+            let mut found = false;
+
+            // User dictionary.
+            self.user_hits.clear();
+            user.prefixes(&chars[q..], &mut self.user_hits);
+            for i in 0..self.user_hits.len() {
+                let (len, idx) = self.user_hits[i];
+                let e = user.entry(idx);
+                self.add(
+                    ld,
+                    Candidate {
+                        from: pos,
+                        start: q,
+                        end: q + len,
+                        left_id: e.left_id,
+                        right_id: e.right_id,
+                        cost: e.cost as i32 + if spaced { e.space_penalty as i32 } else { 0 },
+                        word: WordRef::User(idx),
+                    },
+                );
+                found = true;
+            }
+
+            // System dictionary.
+            for (bytes, len) in ld.prefix_dictionary.common_prefix_search(&chars[q..]) {
+                for rec in bytes.chunks_exact(ENTRY_LEN) {
+                    let word_id = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
+                    let wcost = i16::from_le_bytes([rec[4], rec[5]]) as i32;
+                    let penalty = if spaced {
+                        dict.space_penalty(word_id)
+                    } else {
+                        0
+                    };
+                    self.add(
+                        ld,
+                        Candidate {
+                            from: pos,
+                            start: q,
+                            end: q + len,
+                            left_id: u16::from_le_bytes([rec[6], rec[7]]),
+                            right_id: u16::from_le_bytes([rec[8], rec[9]]),
+                            cost: wcost + penalty,
+                            word: WordRef::System(word_id),
+                        },
+                    );
+                    found = true;
+                }
+            }
+
+            let info = self.infos[q];
+            if found && !info.invoke() {
+                continue;
+            }
+            self.unknown_words(dict, pos, q, info, found);
+        }
+
+        // EOS connects to the last position where something ends (trailing spaces are skipped).
+        let Some(last) = (0..=n).rev().find(|&p| self.end_head[p] != NONE) else {
+            return;
+        };
+        let row = ld.connection_cost_matrix.row(0);
+        let mut best = i64::MAX;
+        let mut best_node = NONE;
+        let mut i = self.end_head[last];
+        while i != NONE {
+            let l = &self.nodes[i as usize];
+            let c = l.cost as i64 + row.get(l.right_id as usize).copied().unwrap_or(0) as i64;
+            if c < best {
+                best = c;
+                best_node = i;
+            }
+            i = l.enext;
+        }
+        let first = out.len();
+        let mut i = best_node;
+        while i != NONE && i != 0 {
+            let node = &self.nodes[i as usize];
+            out.push(Morph {
+                start: node.start as usize,
+                end: node.end as usize,
+                word: node.word,
+            });
+            i = node.prev;
+        }
+        out[first..].reverse();
+    }
+
+    /// MeCab's unknown-word proposal at `q` (reached from `pos`), for the first character's
+    /// default category: the whole same-kind run when the category groups, and prefixes of
+    /// 1..=length characters; at least one character when nothing else was proposed.
+    fn unknown_words(
+        &mut self,
+        dict: &KoDictionary,
+        pos: usize,
+        q: usize,
+        info: CharInfo,
+        found: bool,
+    ) {
+        let n = self.infos.len();
+        let ld = &dict.lindera;
+        let Some(Some(category)) = dict.unknown_category.get(info.default_type()).copied() else {
+            return;
+        };
+        let entries = ld.unknown_dictionary.lookup_word_ids(CategoryId(category));
+        if entries.is_empty() {
+            return;
+        }
+        let spaced = q > pos;
+        let add_unknown = |this: &mut Lattice, len: usize| {
+            for &id in entries {
+                let e = ld.unknown_dictionary.word_entry(id);
+                let penalty = if spaced {
+                    dict.unknown_space_penalty(id)
+                } else {
+                    0
+                };
+                this.add(
+                    ld,
+                    Candidate {
+                        from: pos,
+                        start: q,
+                        end: q + len,
+                        left_id: e.left_id() as u16,
+                        right_id: e.right_id() as u16,
+                        cost: e.word_cost() as i32 + penalty,
+                        word: WordRef::Unknown(id),
+                    },
+                );
+            }
+        };
+        let mut added = found;
+
+        let mut begin3 = q + 1;
+        let mut group_end = None;
+        if info.group() {
+            let mut p = begin3;
+            let mut prev = info;
+            let mut clen = 0;
+            while p < n && prev.is_kind_of(self.infos[p]) {
+                prev = self.infos[p];
+                p += 1;
+                clen += 1;
+            }
+            if clen <= MAX_GROUPING_SIZE {
+                add_unknown(self, p - q);
+                added = true;
+            }
+            group_end = Some(p);
+        }
+        for _ in 1..=info.length() {
+            if begin3 > n {
+                break;
+            }
+            if group_end == Some(begin3) {
+                continue;
+            }
+            add_unknown(self, begin3 - q);
+            added = true;
+            if begin3 >= n || !info.is_kind_of(self.infos[begin3]) {
+                break;
+            }
+            begin3 += 1;
+        }
+        if !added {
+            add_unknown(self, 1);
+        }
+    }
+
+    /// Gathers the nodes ending at `pos` into `ends`, keeping only the cheapest per right id:
+    /// the next connection depends on nothing else. A contiguous array, rather than the
+    /// linked list, lets the connection loop issue its matrix loads (20 MB, so each risks a
+    /// cache miss) independently of one another.
+    fn gather_ends(&mut self, pos: usize) {
+        let stamp = pos as u32;
+        self.ends.clear();
+        let mut i = self.end_head[pos];
+        while i != NONE {
+            let node = &self.nodes[i as usize];
+            let r = node.right_id as usize;
+            if r >= self.right_seen.len() {
+                self.right_seen.resize(r + 1, (NONE, 0));
+            }
+            let (seen_at, slot) = self.right_seen[r];
+            if seen_at == stamp {
+                let e = &mut self.ends[slot as usize];
+                if node.cost < e.1 {
+                    *e = (node.right_id, node.cost, i);
+                }
+            } else {
+                self.right_seen[r] = (stamp, self.ends.len() as u32);
+                self.ends.push((node.right_id, node.cost, i));
+            }
+            i = node.enext;
+        }
+    }
+
+    /// Connects a candidate to the best path ending where it may attach, and records it.
+    /// Candidates with the same left id share one search per start position.
+    #[inline]
+    fn add(&mut self, ld: &Dictionary, c: Candidate) {
+        let l = c.left_id as usize;
+        if l >= self.left_seen.len() {
+            self.left_seen.resize(l + 1, (NONE, 0, NONE));
+        }
+        let stamp = c.from as u32;
+        let (seen_at, mut best, mut best_node) = self.left_seen[l];
+        if seen_at != stamp {
+            let row = ld.connection_cost_matrix.row(c.left_id as u32);
+            best = i32::MAX;
+            best_node = NONE;
+            for &(right_id, cost, node) in &self.ends {
+                let cost =
+                    cost.saturating_add(row.get(right_id as usize).copied().unwrap_or(0) as i32);
+                if cost < best {
+                    best = cost;
+                    best_node = node;
+                }
+            }
+            self.left_seen[l] = (stamp, best, best_node);
+        }
+        if best_node == NONE {
+            return;
+        }
+        self.nodes.push(Node {
+            end: c.end as u32,
+            start: c.start as u32,
+            right_id: c.right_id,
+            cost: best.saturating_add(c.cost),
+            prev: best_node,
+            enext: self.end_head[c.end],
+            word: c.word,
+        });
+        self.end_head[c.end] = self.nodes.len() as u32 - 1;
+    }
+}

@@ -1,0 +1,88 @@
+//! The command line: one file per subcommand, each an `Args` struct and a `run`. Only this
+//! layer knows about clap, terminals and exit codes.
+
+pub mod analyze;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::analysis::AnalyzerConfig;
+
+/// Exit code: the command found something (or had nothing to find).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a search found nothing.
+pub const EXIT_NO_HITS: u8 = 1;
+/// Exit code: an error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Search Korean articles by passage, offline.
+#[derive(Debug, Parser)]
+#[command(name = "kosearch", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
+    Analyze(analyze::Args),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+    }
+}
+
+/// Whether an error is a closed stdout (`kosearch … | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Options shared by every command that analyses Korean text.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AnalysisArgs {
+    /// User dictionary (word,POS[,parts[,cost]] per line). Default: data/userdic.csv when it
+    /// exists in the current folder.
+    #[arg(long, value_name = "FILE", env = "KOSEARCH_USER_DICT")]
+    pub user_dict: Option<PathBuf>,
+    /// Use no user dictionary.
+    #[arg(long, conflicts_with = "user_dict")]
+    pub no_user_dict: bool,
+    /// Comma-separated part-of-speech tags to index (default: NNG,NNP,NNB,NNBC,NR,NP,VV,VA,XR,SL,SH,SN,UNKNOWN).
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub keep_pos: Option<Vec<String>>,
+    /// Do not index the parts of compound and inflected words beside the whole.
+    #[arg(long)]
+    pub no_decompound: bool,
+}
+
+/// The default user dictionary, relative to the current folder.
+pub const DEFAULT_USER_DICT: &str = "data/userdic.csv";
+
+impl AnalysisArgs {
+    /// Resolves the options into an analyser configuration.
+    pub fn config(&self) -> AnalyzerConfig {
+        let mut config = AnalyzerConfig::default();
+        if let Some(tags) = &self.keep_pos {
+            config.keep_pos = tags.iter().map(|t| t.trim().to_string()).collect();
+        }
+        config.decompound = !self.no_decompound;
+        config.user_dictionary = if self.no_user_dict {
+            None
+        } else if let Some(path) = &self.user_dict {
+            Some(path.clone())
+        } else {
+            let default = PathBuf::from(DEFAULT_USER_DICT);
+            default.is_file().then_some(default)
+        };
+        config
+    }
+}

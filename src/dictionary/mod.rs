@@ -1,0 +1,159 @@
+//! The Korean dictionary: mecab-ko-dic 2.1.1 in lindera's format, plus the tables kosearch
+//! needs to analyse exactly as MeCab-ko does.
+//!
+//! `build.rs` obtains and builds the folder once per machine (see [`compile`]); its path is
+//! compiled in, and `KOSEARCH_DICT_DIR` overrides it at run time. Opening it memory-maps
+//! lindera's files, so a process pays about a millisecond, not lindera's ~110 ms
+//! `Segmenter::new`.
+
+pub mod chars;
+pub mod compile;
+pub mod mecab;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use lindera::dictionary::Dictionary;
+
+use crate::error::{Error, Result};
+use chars::CharTable;
+use compile::{CHAR_FILE, DictInfo, INFO_FILE, PENALTY_FILE};
+
+/// The dictionary folder built into this binary by `build.rs`.
+pub const BUILT_DICT_DIR: &str = env!("KOSEARCH_BUILT_DICT_DIR");
+
+/// Where the dictionary is read from: `KOSEARCH_DICT_DIR` if set, else the folder `build.rs`
+/// built.
+pub fn default_dir() -> PathBuf {
+    std::env::var_os("KOSEARCH_DICT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(BUILT_DICT_DIR))
+}
+
+/// A loaded Korean dictionary.
+pub struct KoDictionary {
+    /// lindera's dictionary: prefix trie, entries, connection matrix, unknown-word entries.
+    pub lindera: Dictionary,
+    /// MeCab's character categories.
+    pub chars: CharTable,
+    /// What `build.rs` recorded about the folder.
+    pub info: DictInfo,
+    /// For each of our character categories, lindera's category id (unknown-word entries).
+    pub unknown_category: Vec<Option<usize>>,
+    /// The SPACE category's bit.
+    pub space_mask: u32,
+    penalty: memmap2::Mmap,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for KoDictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KoDictionary")
+            .field("dir", &self.dir)
+            .field("entries", &self.info.entries)
+            .finish()
+    }
+}
+
+impl KoDictionary {
+    /// Opens the dictionary at [`default_dir`].
+    pub fn open_default() -> Result<KoDictionary> {
+        Self::open(&default_dir())
+    }
+
+    /// Opens a dictionary folder written by [`compile::build`].
+    pub fn open(dir: &Path) -> Result<KoDictionary> {
+        let fail = |reason: String| Error::Dictionary {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        let info_path = dir.join(INFO_FILE);
+        let info_text = fs::read_to_string(&info_path).map_err(|e| {
+            fail(format!(
+                "cannot read {INFO_FILE} ({e}); rebuild kosearch (`cargo build`) so build.rs \
+                 recreates it, or point KOSEARCH_DICT_DIR at a built dictionary"
+            ))
+        })?;
+        let info: DictInfo = serde_json::from_str(&info_text)
+            .map_err(|e| fail(format!("{INFO_FILE} is damaged: {e}")))?;
+        if info.format_version != compile::FORMAT_VERSION {
+            return Err(fail(format!(
+                "built in format {}, this kosearch reads format {}; rebuild kosearch",
+                info.format_version,
+                compile::FORMAT_VERSION
+            )));
+        }
+        let lindera = lindera::dictionary::load_fs_dictionary_with_options(dir, true)
+            .map_err(|e| fail(format!("lindera cannot load it: {e}")))?;
+        let char_path = dir.join(CHAR_FILE);
+        let char_bytes = fs::read(&char_path).map_err(|e| Error::io(&char_path, e))?;
+        let chars = CharTable::from_char_bin(&char_bytes).map_err(fail)?;
+        let penalty_path = dir.join(PENALTY_FILE);
+        let file = fs::File::open(&penalty_path).map_err(|e| Error::io(&penalty_path, e))?;
+        // SAFETY: the folder is written once by build.rs and never modified in place (it is
+        // renamed into position when complete); we only read it.
+        let penalty =
+            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&penalty_path, e))?;
+        let words = lindera.prefix_dictionary.word_count();
+        if penalty.len() != 2 * words {
+            return Err(fail(format!(
+                "{PENALTY_FILE} has {} entries, the dictionary {words}",
+                penalty.len() / 2
+            )));
+        }
+        let unknown_category = chars
+            .names
+            .iter()
+            .map(|name| {
+                lindera
+                    .character_definition
+                    .category_id_by_name(name)
+                    .map(|c| c.0)
+            })
+            .collect();
+        let space = chars
+            .category("SPACE")
+            .ok_or_else(|| fail("char.bin has no SPACE category".into()))?;
+        Ok(KoDictionary {
+            lindera,
+            space_mask: 1 << space,
+            chars,
+            info,
+            unknown_category,
+            penalty,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The folder this dictionary was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// MeCab-ko's left-space penalty of a system word.
+    #[inline]
+    pub fn space_penalty(&self, word_id: u32) -> i32 {
+        let i = 2 * word_id as usize;
+        match self.penalty.get(i..i + 2) {
+            Some(b) => u16::from_le_bytes([b[0], b[1]]) as i32,
+            None => 0,
+        }
+    }
+
+    /// MeCab-ko's left-space penalty of an unknown-word entry.
+    #[inline]
+    pub fn unknown_space_penalty(&self, entry: u32) -> i32 {
+        self.info
+            .unknown_penalty
+            .get(entry as usize)
+            .map_or(0, |&p| p as i32)
+    }
+
+    /// A short identifier of the dictionary's content, recorded in indexes.
+    pub fn id(&self) -> String {
+        format!(
+            "mecab-ko-dic:{}:lindera-{}:f{}",
+            self.info.source_fingerprint, self.info.lindera_version, self.info.format_version
+        )
+    }
+}

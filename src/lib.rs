@@ -1,0 +1,12 @@
+//! kosearch: search Korean articles by passage, offline.
+//!
+//! Data flows one way: [`ingest`] (walk, decode, parse) → [`passage`] → [`analysis`] →
+//! [`index`], then [`search`] → [`export`]. The Korean analyser rests on [`dictionary`]:
+//! mecab-ko-dic in lindera's format, obtained at build time by `build.rs`.
+
+pub mod analysis;
+pub mod cli;
+pub mod dictionary;
+pub mod error;
+
+pub use error::{Error, Result};

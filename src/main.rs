@@ -1,0 +1,20 @@
+//! The `kosearch` binary: parse arguments, run one subcommand, turn the outcome into an exit
+//! code. Errors are printed once, with their chain, prefixed `kosearch:`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = kosearch::cli::Cli::parse();
+    match kosearch::cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if kosearch::cli::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("kosearch: {err:#}");
+            ExitCode::from(kosearch::cli::EXIT_ERROR)
+        }
+    }
+}

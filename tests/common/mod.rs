@@ -1,0 +1,98 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use kosearch::analysis::{Analyzer, AnalyzerConfig, Scratch, TokenKind};
+use kosearch::dictionary::KoDictionary;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the project, if present.
+pub fn shared() -> Option<PathBuf> {
+    let dir = root().join("..").join("shared");
+    dir.is_dir().then_some(dir)
+}
+
+/// The dictionary, opened once per test binary.
+pub fn dict() -> Arc<KoDictionary> {
+    static DICT: OnceLock<Arc<KoDictionary>> = OnceLock::new();
+    DICT.get_or_init(|| Arc::new(KoDictionary::open_default().expect("dictionary opens")))
+        .clone()
+}
+
+/// An analyser with the project's user dictionary, or none.
+pub fn analyzer(with_user_dict: bool) -> Analyzer {
+    let config = AnalyzerConfig {
+        user_dictionary: with_user_dict.then(|| root().join("data").join("userdic.csv")),
+        ..AnalyzerConfig::default()
+    };
+    Analyzer::new(dict(), config).expect("analyser builds")
+}
+
+/// One analysed token, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    pub kind: TokenKind,
+    pub surface: String,
+    pub pos: String,
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+    pub position_length: usize,
+    pub indexed: bool,
+    pub term: String,
+}
+
+/// Every token of `text`.
+pub fn tokens(analyzer: &Analyzer, text: &str) -> Vec<Tok> {
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    analyzer.analyze(text, &mut scratch, |t| {
+        out.push(Tok {
+            kind: t.kind,
+            surface: t.surface.to_string(),
+            pos: t.pos.to_string(),
+            start: t.start,
+            end: t.end,
+            position: t.position,
+            position_length: t.position_length,
+            indexed: t.indexed,
+            term: t.term.to_string(),
+        })
+    });
+    out
+}
+
+/// The indexed terms of `text`, in order.
+pub fn terms(analyzer: &Analyzer, text: &str) -> Vec<String> {
+    tokens(analyzer, text)
+        .into_iter()
+        .filter(|t| t.indexed)
+        .map(|t| t.term)
+        .collect()
+}
+
+/// `surface/POS` of every morpheme (no parts).
+pub fn morphemes(analyzer: &Analyzer, text: &str) -> Vec<String> {
+    tokens(analyzer, text)
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Morpheme)
+        .map(|t| format!("{}/{}", t.surface, t.pos))
+        .collect()
+}
+
+/// Reads a file of the golden test data.
+pub fn golden(name: &str) -> String {
+    std::fs::read_to_string(root().join("tests").join("golden").join(name))
+        .unwrap_or_else(|e| panic!("tests/golden/{name}: {e}"))
+}
+
+/// A path inside the project.
+pub fn path(rel: &str) -> PathBuf {
+    root().join(Path::new(rel))
+}
