@@ -20,6 +20,9 @@ use crate::dictionary::chars::CharInfo;
 
 /// MeCab's default `max-grouping-size`: longer same-kind runs are not one unknown word.
 const MAX_GROUPING_SIZE: usize = 24;
+/// Most characters one lattice covers; longer input is cut (callers cut at spaces first).
+/// Bounds path costs well inside `i32` (see [`Lattice::add`]).
+pub const MAX_CHARS: usize = 4096;
 const NONE: u32 = u32::MAX;
 /// Size in bytes of one lindera `WordEntry` record.
 const ENTRY_LEN: usize = 10;
@@ -71,8 +74,9 @@ pub struct Lattice {
     left_seen: Vec<(u32, i32, u32)>,
     /// Per right id: (end position, its slot in `ends`) while gathering that position.
     right_seen: Vec<(u32, u32)>,
-    /// The nodes ending at the position being extended: (right id, path cost, node).
-    ends: Vec<(u16, i32, u32)>,
+    /// The nodes ending at the position being extended: right ids, path costs, node indices.
+    ends: Vec<(u32, i32)>,
+    ends_node: Vec<u32>,
 }
 
 /// A candidate about to be connected.
@@ -95,11 +99,23 @@ impl Lattice {
         chars: &[char],
         out: &mut Vec<Morph>,
     ) {
+        if chars.len() > MAX_CHARS {
+            for (i, piece) in chars.chunks(MAX_CHARS).enumerate() {
+                let first = out.len();
+                self.segment(dict, user, piece, out);
+                for m in &mut out[first..] {
+                    m.start += i * MAX_CHARS;
+                    m.end += i * MAX_CHARS;
+                }
+            }
+            return;
+        }
         let n = chars.len();
-        if n == 0 {
+        if n == 0 || dict.lindera.connection_cost_matrix.backward_size == 0 {
             return;
         }
         let ld: &Dictionary = &dict.lindera;
+        let forward_size = ld.connection_cost_matrix.forward_size as usize;
         self.nodes.clear();
         self.end_head.clear();
         self.end_head.resize(n + 1, NONE);
@@ -116,6 +132,8 @@ impl Lattice {
         });
         self.end_head[0] = 0;
         // Stamps from an earlier text must not match positions of this one.
+        let lefts = ld.connection_cost_matrix.backward_size as usize;
+        self.left_seen.resize(lefts, (NONE, 0, NONE));
         self.left_seen.iter_mut().for_each(|s| s.0 = NONE);
         self.right_seen.iter_mut().for_each(|s| s.0 = NONE);
 
@@ -123,7 +141,7 @@ impl Lattice {
             if self.end_head[pos] == NONE {
                 continue;
             }
-            self.gather_ends(pos);
+            self.gather_ends(pos, forward_size);
             let mut q = pos;
             while q < n && self.infos[q].type_mask() & dict.space_mask != 0 {
                 q += 1;
@@ -304,25 +322,33 @@ impl Lattice {
     /// the next connection depends on nothing else. A contiguous array, rather than the
     /// linked list, lets the connection loop issue its matrix loads (20 MB, so each risks a
     /// cache miss) independently of one another.
-    fn gather_ends(&mut self, pos: usize) {
+    fn gather_ends(&mut self, pos: usize, forward_size: usize) {
         let stamp = pos as u32;
         self.ends.clear();
+        self.ends_node.clear();
+        if self.right_seen.len() < forward_size {
+            self.right_seen.resize(forward_size, (NONE, 0));
+        }
         let mut i = self.end_head[pos];
         while i != NONE {
             let node = &self.nodes[i as usize];
             let r = node.right_id as usize;
-            if r >= self.right_seen.len() {
-                self.right_seen.resize(r + 1, (NONE, 0));
-            }
-            let (seen_at, slot) = self.right_seen[r];
-            if seen_at == stamp {
-                let e = &mut self.ends[slot as usize];
-                if node.cost < e.1 {
-                    *e = (node.right_id, node.cost, i);
+            // Only a damaged dictionary has right ids beyond the matrix; such a node cannot
+            // be connected, and skipping it here is what makes the unchecked read in `add`
+            // sound.
+            if r < forward_size {
+                let (seen_at, slot) = self.right_seen[r];
+                if seen_at == stamp {
+                    let k = slot as usize;
+                    if node.cost < self.ends[k].1 {
+                        self.ends[k].1 = node.cost;
+                        self.ends_node[k] = i;
+                    }
+                } else {
+                    self.right_seen[r] = (stamp, self.ends.len() as u32);
+                    self.ends.push((r as u32, node.cost));
+                    self.ends_node.push(i);
                 }
-            } else {
-                self.right_seen[r] = (stamp, self.ends.len() as u32);
-                self.ends.push((node.right_id, node.cost, i));
             }
             i = node.enext;
         }
@@ -330,26 +356,36 @@ impl Lattice {
 
     /// Connects a candidate to the best path ending where it may attach, and records it.
     /// Candidates with the same left id share one search per start position.
-    #[inline]
+    ///
+    /// Path costs cannot overflow: a lattice has at most [`MAX_CHARS`] characters, so at most
+    /// that many nodes on a path, each adding an `i16` word cost, an `i16` connection cost
+    /// and a `u16` penalty: 4096 × 98,301 < 2³¹.
+    #[inline(always)]
     fn add(&mut self, ld: &Dictionary, c: Candidate) {
+        let matrix = &ld.connection_cost_matrix;
         let l = c.left_id as usize;
+        // `left_seen` is as long as the matrix has left ids (see `segment`); a left id beyond
+        // that only comes from a damaged dictionary, and nothing can connect to it.
         if l >= self.left_seen.len() {
-            self.left_seen.resize(l + 1, (NONE, 0, NONE));
+            return;
         }
         let stamp = c.from as u32;
         let (seen_at, mut best, mut best_node) = self.left_seen[l];
         if seen_at != stamp {
-            let row = ld.connection_cost_matrix.row(c.left_id as u32);
+            let row = matrix.row(c.left_id as u32);
             best = i32::MAX;
-            best_node = NONE;
-            for &(right_id, cost, node) in &self.ends {
-                let cost =
-                    cost.saturating_add(row.get(right_id as usize).copied().unwrap_or(0) as i32);
-                if cost < best {
-                    best = cost;
-                    best_node = node;
+            let mut best_k = usize::MAX;
+            for (k, &(right, cost)) in self.ends.iter().enumerate() {
+                // SAFETY: `gather_ends` keeps only right ids below the matrix's forward size,
+                // which is the length of every row.
+                let conn = unsafe { *row.get_unchecked(right as usize) };
+                let total = cost.wrapping_add(conn as i32);
+                if total < best {
+                    best = total;
+                    best_k = k;
                 }
             }
+            best_node = self.ends_node.get(best_k).copied().unwrap_or(NONE);
             self.left_seen[l] = (stamp, best, best_node);
         }
         if best_node == NONE {
@@ -359,7 +395,7 @@ impl Lattice {
             end: c.end as u32,
             start: c.start as u32,
             right_id: c.right_id,
-            cost: best.saturating_add(c.cost),
+            cost: best.wrapping_add(c.cost),
             prev: best_node,
             enext: self.end_head[c.end],
             word: c.word,

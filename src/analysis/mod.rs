@@ -39,7 +39,7 @@ pub const DEFAULT_KEEP_POS: [&str; 13] = [
     "NNG", "NNP", "NNB", "NNBC", "NR", "NP", "VV", "VA", "XR", "SL", "SH", "SN", "UNKNOWN",
 ];
 /// Longest run of characters analysed as one lattice (longer lines are cut at a space).
-const MAX_CHUNK: usize = 4096;
+const MAX_CHUNK: usize = lattice::MAX_CHARS;
 
 /// What the analyser is configured with; recorded in indexes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +102,8 @@ pub struct Analyzer {
     dict: Arc<KoDictionary>,
     user: Arc<UserDictionary>,
     keep: HashSet<String>,
+    /// Whether each of the dictionary's part-of-speech strings is indexed.
+    keep_pos_index: Vec<bool>,
     config: AnalyzerConfig,
 }
 
@@ -113,7 +115,16 @@ pub struct Scratch {
     morphs: Vec<Morph>,
     surface: String,
     term: String,
-    part_surface: String,
+    /// Parts of the current morpheme: surface and tag ranges in `parts_text`.
+    parts: Vec<PartSpan>,
+    parts_text: String,
+}
+
+/// One part of a compound: byte ranges of its surface and tag in `Scratch::parts_text`.
+#[derive(Debug, Clone, Copy)]
+struct PartSpan {
+    surface: (usize, usize),
+    tag: (usize, usize),
 }
 
 impl Analyzer {
@@ -140,8 +151,16 @@ impl Analyzer {
                 )));
             }
         }
+        let keep: HashSet<String> = config.keep_pos.iter().cloned().collect();
+        let keep_pos_index = dict
+            .info
+            .pos_names
+            .iter()
+            .map(|pos| keep.contains(pos.split('+').next().unwrap_or(pos)))
+            .collect();
         Ok(Analyzer {
-            keep: config.keep_pos.iter().cloned().collect(),
+            keep,
+            keep_pos_index,
             dict,
             user,
             config,
@@ -191,7 +210,8 @@ impl Analyzer {
             morphs,
             surface,
             term,
-            part_surface,
+            parts,
+            parts_text,
         } = scratch;
         norm.fill(text);
         let mut position = 0usize;
@@ -203,20 +223,19 @@ impl Analyzer {
                 surface.clear();
                 surface.extend(&norm.chars[cs..ce]);
                 let (start, end) = norm.byte_range(cs, ce);
-                let info = self.word_info(m.word);
-                let whole_kept = self.keeps(info.pos);
-                let parts = if self.config.decompound {
-                    info.parts
-                } else {
-                    Parts::None
-                };
-                let n_parts = parts.len();
-                let kept_parts = parts.iter().filter(|(_, tag)| self.keeps(tag)).count();
+                let (pos, whole_kept) = self.word_parts(m.word, parts, parts_text);
+                if !self.config.decompound {
+                    parts.clear();
+                }
+                let kept_parts = parts
+                    .iter()
+                    .filter(|p| self.keeps(&parts_text[p.tag.0..p.tag.1]))
+                    .count();
                 lowercase_into(surface, term);
                 f(&TokenRef {
                     kind: TokenKind::Morpheme,
                     surface,
-                    pos: info.pos,
+                    pos,
                     start,
                     end,
                     position,
@@ -224,21 +243,21 @@ impl Analyzer {
                     indexed: whole_kept,
                     term,
                 });
-                if n_parts < 2 {
+                if parts.len() < 2 {
                     if whole_kept {
                         position += 1;
                     }
                     continue;
                 }
                 // Parts: exact offsets when they spell the whole, else the whole's range.
-                let spells_whole = parts.iter().try_fold(surface.as_str(), |rest, (s, _)| {
-                    rest.strip_prefix(s.as_str())
+                let spells_whole = parts.iter().try_fold(surface.as_str(), |rest, p| {
+                    rest.strip_prefix(&parts_text[p.surface.0..p.surface.1])
                 }) == Some("");
                 let mut char_at = cs;
                 let mut k = 0;
-                for (i, (part, tag)) in parts.iter().enumerate() {
-                    part_surface.clear();
-                    part_surface.push_str(part);
+                for (i, p) in parts.iter().enumerate() {
+                    let part = &parts_text[p.surface.0..p.surface.1];
+                    let tag = &parts_text[p.tag.0..p.tag.1];
                     let part_chars = part.chars().count();
                     let (ps, pe) = if spells_whole {
                         norm.byte_range(char_at, char_at + part_chars)
@@ -248,11 +267,11 @@ impl Analyzer {
                     char_at += part_chars;
                     let kept = self.keeps(tag);
                     // The first part repeats the whole (가/VV in 가/VV+EC): index it once.
-                    let duplicate = i == 0 && whole_kept && part.as_str() == surface.as_str();
-                    lowercase_into(part_surface, term);
+                    let duplicate = i == 0 && whole_kept && part == surface.as_str();
+                    lowercase_into(part, term);
                     f(&TokenRef {
                         kind: TokenKind::Part,
-                        surface: part_surface,
+                        surface: part,
                         pos: tag,
                         start: ps,
                         end: pe,
@@ -270,92 +289,78 @@ impl Analyzer {
         }
     }
 
-    fn word_info(&self, word: WordRef) -> WordInfo<'_> {
+    /// A morpheme's part of speech and whether it is indexed; fills `parts` with its parts
+    /// (none for a simple word). Feature strings are read only for words that have parts.
+    fn word_parts<'s>(
+        &'s self,
+        word: WordRef,
+        parts: &mut Vec<PartSpan>,
+        text: &mut String,
+    ) -> (&'s str, bool) {
+        parts.clear();
+        text.clear();
         match word {
             WordRef::System(id) => {
-                let mut pos = "";
-                let mut kind = "*";
-                let mut expression = "*";
-                for (i, field) in self.dict.lindera.word_details_iter(id as usize).enumerate() {
-                    match i {
-                        0 => pos = field,
-                        4 => kind = field,
-                        7 => expression = field,
-                        _ => {}
-                    }
+                let (pos, has_parts) = self.dict.word_pos(id);
+                if has_parts
+                    && let Some(expression) =
+                        self.dict.lindera.word_details_iter(id as usize).nth(7)
+                {
+                    parse_expression(expression, parts, text);
                 }
-                let parts = if matches!(kind, "Compound" | "Inflect" | "Preanalysis") {
-                    Parts::parse(expression)
-                } else {
-                    Parts::None
-                };
-                WordInfo { pos, parts }
+                (
+                    self.dict.pos_name(pos),
+                    self.keep_pos_index.get(pos).copied().unwrap_or(false),
+                )
             }
-            WordRef::Unknown(id) => WordInfo {
-                pos: self
+            WordRef::Unknown(id) => {
+                let pos = self
                     .dict
-                    .lindera
-                    .unknown_word_details_iter(id as usize)
-                    .next()
-                    .unwrap_or("UNKNOWN"),
-                parts: Parts::None,
-            },
+                    .info
+                    .unknown_pos
+                    .get(id as usize)
+                    .map_or(usize::MAX, |&p| p as usize);
+                (
+                    self.dict.pos_name(pos),
+                    self.keep_pos_index.get(pos).copied().unwrap_or(false),
+                )
+            }
             WordRef::User(idx) => {
                 let e = self.user.entry(idx);
-                WordInfo {
-                    pos: &e.pos,
-                    parts: Parts::Owned(&e.parts),
+                for (surface, tag) in &e.parts {
+                    push_part(surface, tag, parts, text);
                 }
+                (e.pos.as_str(), self.keeps(&e.pos))
             }
-            WordRef::Bos => WordInfo {
-                pos: "",
-                parts: Parts::None,
-            },
+            WordRef::Bos => ("", false),
         }
     }
 }
 
-struct WordInfo<'a> {
-    pos: &'a str,
-    parts: Parts<'a>,
+fn push_part(surface: &str, tag: &str, parts: &mut Vec<PartSpan>, text: &mut String) {
+    let s0 = text.len();
+    text.push_str(surface);
+    let t0 = text.len();
+    text.push_str(tag);
+    parts.push(PartSpan {
+        surface: (s0, t0),
+        tag: (t0, text.len()),
+    });
 }
 
-/// The parts of a compound or inflected entry.
-enum Parts<'a> {
-    None,
-    Parsed(Vec<(String, &'a str)>),
-    Owned(&'a [(String, String)]),
-}
-
-impl<'a> Parts<'a> {
-    /// Parses mecab-ko-dic's expression column, `가가/NNG/*+문전/NNG/*`.
-    fn parse(expression: &'a str) -> Parts<'a> {
-        let mut out = Vec::new();
-        for piece in expression.split('+') {
-            let mut fields = piece.splitn(3, '/');
-            match (fields.next(), fields.next()) {
-                (Some(s), Some(tag)) if !s.is_empty() && !tag.is_empty() => {
-                    out.push((s.to_string(), tag))
-                }
-                _ => return Parts::None,
+/// Parses mecab-ko-dic's expression column, `가가/NNG/*+문전/NNG/*`; a malformed one gives
+/// no parts.
+fn parse_expression(expression: &str, parts: &mut Vec<PartSpan>, text: &mut String) {
+    for piece in expression.split('+') {
+        let mut fields = piece.splitn(3, '/');
+        match (fields.next(), fields.next()) {
+            (Some(s), Some(tag)) if !s.is_empty() && !tag.is_empty() => {
+                push_part(s, tag, parts, text)
             }
-        }
-        Parts::Parsed(out)
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Parts::None => 0,
-            Parts::Parsed(v) => v.len(),
-            Parts::Owned(v) => v.len(),
-        }
-    }
-
-    fn iter(&self) -> Box<dyn Iterator<Item = (&String, &str)> + '_> {
-        match self {
-            Parts::None => Box::new(std::iter::empty()),
-            Parts::Parsed(v) => Box::new(v.iter().map(|(s, t)| (s, *t))),
-            Parts::Owned(v) => Box::new(v.iter().map(|(s, t)| (s, t.as_str()))),
+            _ => {
+                parts.clear();
+                return;
+            }
         }
     }
 }
@@ -363,7 +368,11 @@ impl<'a> Parts<'a> {
 /// Writes `s` lower-cased into `out`.
 fn lowercase_into(s: &str, out: &mut String) {
     out.clear();
-    if s.bytes().all(|b| !b.is_ascii_uppercase()) && s.is_ascii() {
+    // Hangul, digits and lower-case ASCII (nearly every term) need no case mapping.
+    let caseless = |c: char| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || ('\u{ac00}'..='\u{d7a3}').contains(&c)
+    };
+    if s.chars().all(caseless) {
         out.push_str(s);
         return;
     }

@@ -7,8 +7,10 @@
 //! - lindera's dictionary (`dict.*`, `matrix.mtx`, `unk.bin`, `char_def.bin`,
 //!   `metadata.json`), built by lindera's own builder from the source form;
 //! - `char.bin`: MeCab's character table (see [`super::chars`]);
-//! - `space-penalty.bin`: for every lindera word id, MeCab-ko's left-space penalty (`u16` LE),
-//!   so no process has to read 816k part-of-speech strings at start-up;
+//! - `word-info.bin`: for every lindera word id, a little-endian `u32`: MeCab-ko's left-space
+//!   penalty (low 16 bits), the index of its part-of-speech string in [`DictInfo::pos_names`]
+//!   (15 bits) and whether it has parts (top bit), so no process reads 816k feature strings at
+//!   start-up and the analyser reads none for the common case;
 //! - `kosearch-dict.json`: [`DictInfo`], what the rest of kosearch needs to know.
 //!
 //! The build script compiles this module too (by path), so it uses `std`, lindera and serde
@@ -24,11 +26,13 @@ use super::chars::CharTable;
 use super::mecab::{self, ConvertError};
 
 /// Version of the folder layout this module writes; part of every cache key.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Name of the JSON file describing a built dictionary folder.
 pub const INFO_FILE: &str = "kosearch-dict.json";
-/// Name of the per-word-id left-space penalty table.
-pub const PENALTY_FILE: &str = "space-penalty.bin";
+/// Name of the per-word-id table (see the module docs).
+pub const WORD_INFO_FILE: &str = "word-info.bin";
+/// Bit of a `word-info.bin` record: the entry has parts (compound, inflected, pre-analysed).
+pub const HAS_PARTS: u32 = 1 << 31;
 /// Name of MeCab's character table inside the folder.
 pub const CHAR_FILE: &str = "char.bin";
 
@@ -60,6 +64,10 @@ pub struct DictInfo {
     pub left_space_penalty: Vec<(u16, u16)>,
     /// Penalty for each unknown-word entry id (few, so kept here).
     pub unknown_penalty: Vec<u16>,
+    /// Every distinct part-of-speech string (`NNG`, `VV+EC`, …), indexed by `word-info.bin`.
+    pub pos_names: Vec<String>,
+    /// Index in `pos_names` of each unknown-word entry's part of speech.
+    pub unknown_pos: Vec<u16>,
     /// Context ids for user-dictionary words, keyed `"POS,JONG"` (`NNG,T`, `NNP,F`, `SL,*`).
     pub user_context_ids: HashMap<String, ContextIds>,
     /// Left-space penalty of a plain word of each part of speech (for user words).
@@ -226,31 +234,57 @@ pub fn build(
             .map_or(0, |(_, c)| *c)
     };
 
-    // Penalty per word id, read once here from the dictionary lindera just wrote.
+    // One record per word id, read once here from the dictionary lindera just wrote.
     let dict = lindera::dictionary::load_fs_dictionary_with_options(out, false)
         .map_err(|e| err(out, format!("the built dictionary does not load: {e}")))?;
     let word_count = dict.prefix_dictionary.word_count();
-    let mut table = Vec::with_capacity(word_count * 2);
+    let mut pos_names: Vec<String> = Vec::new();
+    let mut pos_index: HashMap<String, u16> = HashMap::new();
+    let mut intern = |pos: &str| -> Result<u16, ConvertError> {
+        if let Some(&i) = pos_index.get(pos) {
+            return Ok(i);
+        }
+        let i = u16::try_from(pos_names.len())
+            .ok()
+            .filter(|&i| i < 0x7fff)
+            .ok_or_else(|| err(out, "more than 32767 distinct part-of-speech strings"))?;
+        pos_names.push(pos.to_string());
+        pos_index.insert(pos.to_string(), i);
+        Ok(i)
+    };
+    let mut table = Vec::with_capacity(word_count * 4);
     let mut feature = String::new();
     for id in 0..word_count {
         feature.clear();
+        let (mut pos, mut kind, mut expression) = ("", "*", "*");
         for (i, f) in dict.word_details_iter(id).enumerate() {
             if i > 0 {
                 feature.push(',');
             }
             feature.push_str(f);
+            match i {
+                0 => pos = f,
+                4 => kind = f,
+                7 => expression = f,
+                _ => {}
+            }
         }
-        table.extend_from_slice(&penalty_of(&feature).to_le_bytes());
+        let has_parts = matches!(kind, "Compound" | "Inflect" | "Preanalysis") && expression != "*";
+        let record = penalty_of(&feature) as u32
+            | (intern(pos)? as u32) << 16
+            | if has_parts { HAS_PARTS } else { 0 };
+        table.extend_from_slice(&record.to_le_bytes());
     }
-    let penalty_path = out.join(PENALTY_FILE);
-    fs::write(&penalty_path, table).map_err(|e| err(&penalty_path, e.to_string()))?;
+    let table_path = out.join(WORD_INFO_FILE);
+    fs::write(&table_path, table).map_err(|e| err(&table_path, e.to_string()))?;
     let unknown_count = dict.unknown_dictionary.costs.len();
-    let unknown_penalty = (0..unknown_count)
-        .map(|id| {
-            let fields = dict.unknown_word_details(id);
-            penalty_of(&fields.join(","))
-        })
-        .collect();
+    let mut unknown_penalty = Vec::with_capacity(unknown_count);
+    let mut unknown_pos = Vec::with_capacity(unknown_count);
+    for id in 0..unknown_count {
+        let fields = dict.unknown_word_details(id);
+        unknown_penalty.push(penalty_of(&fields.join(",")));
+        unknown_pos.push(intern(fields.first().copied().unwrap_or("UNKNOWN"))?);
+    }
 
     let user_context_ids = user_context_ids(&source_dir)?;
     let pos_space_penalty = user_context_ids
@@ -266,6 +300,8 @@ pub fn build(
         lindera_version: lindera::get_version().to_string(),
         left_space_penalty,
         unknown_penalty,
+        pos_names,
+        unknown_pos,
         user_context_ids,
         pos_space_penalty,
     };

@@ -17,7 +17,7 @@ use lindera::dictionary::Dictionary;
 
 use crate::error::{Error, Result};
 use chars::CharTable;
-use compile::{CHAR_FILE, DictInfo, INFO_FILE, PENALTY_FILE};
+use compile::{CHAR_FILE, DictInfo, HAS_PARTS, INFO_FILE, WORD_INFO_FILE};
 
 /// The dictionary folder built into this binary by `build.rs`.
 pub const BUILT_DICT_DIR: &str = env!("KOSEARCH_BUILT_DICT_DIR");
@@ -42,7 +42,7 @@ pub struct KoDictionary {
     pub unknown_category: Vec<Option<usize>>,
     /// The SPACE category's bit.
     pub space_mask: u32,
-    penalty: memmap2::Mmap,
+    word_info: memmap2::Mmap,
     dir: PathBuf,
 }
 
@@ -88,18 +88,26 @@ impl KoDictionary {
         let char_path = dir.join(CHAR_FILE);
         let char_bytes = fs::read(&char_path).map_err(|e| Error::io(&char_path, e))?;
         let chars = CharTable::from_char_bin(&char_bytes).map_err(fail)?;
-        let penalty_path = dir.join(PENALTY_FILE);
-        let file = fs::File::open(&penalty_path).map_err(|e| Error::io(&penalty_path, e))?;
+        let table_path = dir.join(WORD_INFO_FILE);
+        let file = fs::File::open(&table_path).map_err(|e| Error::io(&table_path, e))?;
         // SAFETY: the folder is written once by build.rs and never modified in place (it is
         // renamed into position when complete); we only read it.
-        let penalty =
-            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&penalty_path, e))?;
+        let word_info =
+            unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&table_path, e))?;
         let words = lindera.prefix_dictionary.word_count();
-        if penalty.len() != 2 * words {
+        if word_info.len() != 4 * words {
             return Err(fail(format!(
-                "{PENALTY_FILE} has {} entries, the dictionary {words}",
-                penalty.len() / 2
+                "{WORD_INFO_FILE} has {} entries, the dictionary {words}",
+                word_info.len() / 4
             )));
+        }
+        if info.unknown_pos.len() != info.unknown_penalty.len()
+            || info
+                .unknown_pos
+                .iter()
+                .any(|&p| p as usize >= info.pos_names.len())
+        {
+            return Err(fail(format!("{INFO_FILE} is inconsistent")));
         }
         let unknown_category = chars
             .names
@@ -120,7 +128,7 @@ impl KoDictionary {
             chars,
             info,
             unknown_category,
-            penalty,
+            word_info,
             dir: dir.to_path_buf(),
         })
     }
@@ -130,14 +138,33 @@ impl KoDictionary {
         &self.dir
     }
 
+    #[inline]
+    fn word_record(&self, word_id: u32) -> u32 {
+        let i = 4 * word_id as usize;
+        match self.word_info.get(i..i + 4) {
+            Some(b) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            None => 0,
+        }
+    }
+
     /// MeCab-ko's left-space penalty of a system word.
     #[inline]
     pub fn space_penalty(&self, word_id: u32) -> i32 {
-        let i = 2 * word_id as usize;
-        match self.penalty.get(i..i + 2) {
-            Some(b) => u16::from_le_bytes([b[0], b[1]]) as i32,
-            None => 0,
-        }
+        (self.word_record(word_id) & 0xffff) as i32
+    }
+
+    /// Index in [`DictInfo::pos_names`] of a system word's part of speech, and whether the
+    /// word has parts (compound, inflected or pre-analysed).
+    #[inline]
+    pub fn word_pos(&self, word_id: u32) -> (usize, bool) {
+        let r = self.word_record(word_id);
+        (((r >> 16) & 0x7fff) as usize, r & HAS_PARTS != 0)
+    }
+
+    /// A part-of-speech string by index (empty for an index out of range).
+    #[inline]
+    pub fn pos_name(&self, index: usize) -> &str {
+        self.info.pos_names.get(index).map_or("", String::as_str)
     }
 
     /// MeCab-ko's left-space penalty of an unknown-word entry.
