@@ -8,5 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod dictionary;
 pub mod error;
+pub mod ingest;
+pub mod passage;
 
 pub use error::{Error, Result};

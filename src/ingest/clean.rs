@@ -1,0 +1,1 @@
+//! Article cleanup: bylines, footers, headline lists (being written).

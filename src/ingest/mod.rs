@@ -1,0 +1,70 @@
+//! Reading a user's folder: walk it ([`walk`]), turn each file's bytes into text
+//! ([`decode`]), and each text into articles ([`parse`]) with their metadata, keeping what is
+//! article and dropping page furniture ([`clean`]).
+
+pub mod clean;
+pub mod decode;
+pub mod parse;
+pub mod walk;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One article as found in a file, before it is cut into passages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    /// The record's own id (JSON/JSONL `id`, `_id`, `docid`); `None` for other formats.
+    pub id: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication date, normalised to `YYYY-MM-DD` when it can be read as a date.
+    pub date: Option<String>,
+    /// Publisher or outlet (매체).
+    pub source: Option<String>,
+    /// Author or byline (기자).
+    pub author: Option<String>,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// The body, one entry per paragraph, without page furniture.
+    pub paragraphs: Vec<String>,
+    /// Any other metadata found (front matter keys, JSON fields, HTML meta tags).
+    pub meta: BTreeMap<String, String>,
+    /// Position of the record in its file (0-based) for JSON arrays and JSON Lines.
+    pub record: Option<usize>,
+}
+
+/// The file formats kosearch reads, chosen by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `.txt`
+    Text,
+    /// `.md`, `.markdown`
+    Markdown,
+    /// `.html`, `.htm`
+    Html,
+    /// `.json`: one article or an array of them.
+    Json,
+    /// `.jsonl`, `.ndjson`: one article per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format of a file extension (lower-case, without the dot).
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            _ => None,
+        }
+    }
+
+    /// The extensions read by default.
+    pub const DEFAULT_EXTENSIONS: [&'static str; 8] = [
+        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson",
+    ];
+}

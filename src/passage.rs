@@ -1,0 +1,1 @@
+//! Articles to passages (being written).
