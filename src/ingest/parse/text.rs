@@ -1,0 +1,266 @@
+//! Plain text (`.txt`): an optional title line, then paragraphs.
+//!
+//! The first non-empty line is the title when it is short (at most 150 characters), does not
+//! end a sentence with a period, and is followed by a blank line. Paragraphs are separated by
+//! blank lines; inside a block of consecutive lines, a line ends its paragraph when it ends a
+//! sentence, is clearly shorter than the block's longest line (the last line of a hard-wrapped
+//! paragraph), is a list item or a footer line (e-mail, copyright), or is followed by one.
+//! Otherwise the lines are one hard-wrapped paragraph and are joined with a space.
+//!
+//! A short line right after the title that reads as a date (`입력 2026.03.02 09:30`) is taken
+//! as the date rather than as body text.
+
+use super::{collapse_whitespace, normalize_date, set_date};
+use crate::ingest::Article;
+use crate::ingest::clean::is_list_item;
+
+/// The longest first line still taken as a title, in characters.
+const MAX_TITLE_CHARS: usize = 150;
+/// The longest line taken as a date line under the title, in characters.
+const MAX_DATE_LINE_CHARS: usize = 50;
+
+/// Reads a plain-text article.
+pub(crate) fn parse(text: &str) -> Article {
+    let blocks = blocks(text);
+    let mut article = Article::default();
+    let mut rest = &blocks[..];
+
+    if let [first, tail @ ..] = rest
+        && first.len() == 1
+        && !tail.is_empty()
+        && is_title_line(first[0])
+    {
+        article.title = Some(collapse_whitespace(first[0]));
+        rest = tail;
+        // A date line directly under the title.
+        if let [second, tail @ ..] = rest
+            && second.len() == 1
+            && !tail.is_empty()
+            && is_date_line(second[0])
+        {
+            set_date(&mut article, second[0]);
+            rest = tail;
+        }
+    }
+
+    for block in rest {
+        article.paragraphs.extend(paragraphs(block));
+    }
+    article
+}
+
+/// The text cut at blank lines into blocks of non-blank lines.
+fn blocks(text: &str) -> Vec<Vec<&str>> {
+    let mut blocks = Vec::new();
+    let mut current = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+fn is_title_line(line: &str) -> bool {
+    let line = line.trim();
+    line.chars().count() <= MAX_TITLE_CHARS
+        && !line.ends_with('.')
+        && !line.ends_with('。')
+        && !starts_with_byline(line)
+}
+
+/// `[매체 이름 기자] …` or `(서울=매체) …`: the first body paragraph, not a title.
+fn starts_with_byline(line: &str) -> bool {
+    (line.starts_with('[') && line.contains("기자]"))
+        || (line.starts_with('(') && line.contains('='))
+}
+
+fn is_date_line(line: &str) -> bool {
+    let line = line.trim();
+    line.chars().count() <= MAX_DATE_LINE_CHARS
+        && !line.ends_with("다.")
+        && normalize_date(line).is_some()
+}
+
+/// The paragraphs of one block of consecutive non-blank lines.
+fn paragraphs(lines: &[&str]) -> Vec<String> {
+    let widest = lines
+        .iter()
+        .map(|l| l.trim().chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(trimmed);
+        let ends_here = match lines.get(i + 1) {
+            None => true,
+            Some(next) => ends_paragraph(trimmed, next, widest),
+        };
+        if ends_here {
+            out.push(collapse_whitespace(&current));
+            current.clear();
+        }
+    }
+    out
+}
+
+/// Whether `line` ends its paragraph, given the `next` line of the block.
+fn ends_paragraph(line: &str, next: &str, widest: usize) -> bool {
+    let next_trimmed = next.trim();
+    let continuation = next.starts_with([' ', '\t', '\u{3000}']);
+    if is_list_item(next_trimmed) || is_footer_line(line) || is_footer_line(next_trimmed) {
+        return true;
+    }
+    if is_list_item(line) {
+        // An indented line continues a wrapped list item.
+        return !continuation;
+    }
+    if ends_sentence(line) {
+        return true;
+    }
+    // The last line of a hard-wrapped paragraph is shorter than the others.
+    let len = line.chars().count();
+    widest >= 20 && len * 10 < widest * 7
+}
+
+fn ends_sentence(line: &str) -> bool {
+    let line = line.trim_end_matches(['"', '\'', '”', '’', '」', '』', ')', ']']);
+    line.ends_with(['.', '!', '?', '。', '！', '？', ':'])
+}
+
+/// Lines that are never part of a wrapped paragraph: e-mail and copyright lines.
+fn is_footer_line(line: &str) -> bool {
+    let line = line.trim_start_matches(['<', '‹', '〈', '[', '(']);
+    line.contains('@')
+        || line.starts_with(['ⓒ', '©'])
+        || line.starts_with("Copyright")
+        || line.starts_with("저작권자")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_and_paragraphs() {
+        let a = parse("제목 줄\n\n첫 문단이다.\n\n둘째 문단이다.\n");
+        assert_eq!(a.title.as_deref(), Some("제목 줄"));
+        assert_eq!(a.paragraphs, vec!["첫 문단이다.", "둘째 문단이다."]);
+    }
+
+    #[test]
+    fn no_title_when_the_first_line_is_a_sentence_or_not_followed_by_a_blank() {
+        let a = parse("이것은 문장이다.\n\n다음 문장이다.");
+        assert_eq!(a.title, None);
+        assert_eq!(a.paragraphs.len(), 2);
+        let a = parse("제목 같은 줄\n바로 이어지는 본문이다.");
+        assert_eq!(a.title, None);
+        let a = parse(&format!("{}\n\n본문이다.", "가".repeat(151)));
+        assert_eq!(a.title, None);
+        // A lone line is the text, not a title.
+        let a = parse("한 줄짜리 글");
+        assert_eq!(a.title, None);
+        assert_eq!(a.paragraphs, vec!["한 줄짜리 글"]);
+        // A byline paragraph is not a title even without a final period.
+        let a = parse("[테크데일리 김민준 기자] 본문 첫 줄\n\n둘째");
+        assert_eq!(a.title, None);
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined() {
+        let text = "제목\n\n\
+            인공지능 모델 학습과 추론에 쓰이는 데이터센터용\n\
+            GPU 가격이 1년 사이 40% 가까이 오른 것으로\n\
+            나타났다.\n\
+            대형 클라우드 기업들이 물량을 선점하면서 국내\n\
+            중소 기업은 반년 넘게 기다린다.";
+        let a = parse(text);
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "인공지능 모델 학습과 추론에 쓰이는 데이터센터용 GPU 가격이 1년 사이 40% 가까이 오른 것으로 나타났다.",
+                "대형 클라우드 기업들이 물량을 선점하면서 국내 중소 기업은 반년 넘게 기다린다.",
+            ]
+        );
+    }
+
+    #[test]
+    fn short_last_line_ends_a_wrapped_paragraph() {
+        let text = "가나다라마바사아자차카타파하 가나다라마바사아자차카타파하\n\
+            가나다라마바사아자차카타파하 가나다라마바사아자차카타파하\n\
+            끝 줄\n\
+            새 문단 가나다라마바사아자차카타파하 가나다라마바사아자차";
+        let a = parse(text);
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+    }
+
+    #[test]
+    fn list_lines_and_footers_stay_separate() {
+        let text = "제목\n\n\
+            주요 업체 요금 비교 (단위: 원)\n\
+            - 클라우드나래: 온디맨드 10,400\n\
+            - 하늘컴퓨트: 온디맨드 9,800\n\
+            (2026년 2월 기준)\n\n\
+            박지훈 기자 jihoon.park@nuritech.example\n\
+            ⓒ 누리테크, 무단전재 및 재배포 금지";
+        let a = parse(text);
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "주요 업체 요금 비교 (단위: 원)",
+                "- 클라우드나래: 온디맨드 10,400",
+                "- 하늘컴퓨트: 온디맨드 9,800",
+                "(2026년 2월 기준)",
+                "박지훈 기자 jihoon.park@nuritech.example",
+                "ⓒ 누리테크, 무단전재 및 재배포 금지",
+            ]
+        );
+    }
+
+    #[test]
+    fn date_line_under_the_title() {
+        let a = parse("제목\n\n입력 2026.03.02 09:30\n\n본문이다.");
+        assert_eq!(a.date.as_deref(), Some("2026-03-02"));
+        assert_eq!(a.paragraphs, vec!["본문이다."]);
+        // A body sentence with a date is not a date line.
+        let a = parse("제목\n\n2026년 3월 2일 발표가 있었다.\n\n본문이다.");
+        assert_eq!(a.date, None);
+        assert_eq!(a.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn list_items() {
+        for yes in ["- a", "* a", "▶ a", "▶a", "1. a", "12) a", "· a"] {
+            assert!(is_list_item(yes), "{yes}");
+        }
+        for no in [
+            "-a",
+            "2026. 3. 4",
+            "1.5배",
+            "123. a",
+            "가나다",
+            "",
+            "*강조*",
+        ] {
+            assert!(!is_list_item(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn whitespace_only_is_empty() {
+        let a = parse(" \n\t\n");
+        assert_eq!(a, Article::default());
+    }
+}
