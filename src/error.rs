@@ -34,6 +34,45 @@ pub enum Error {
     /// A configuration value is invalid.
     #[error("{0}")]
     Config(String),
+    /// No index at the path.
+    #[error(
+        "no kosearch index at {0}; create one with `kosearch index <FOLDER>` (the same --index \
+         or KOSEARCH_INDEX)"
+    )]
+    NoIndex(PathBuf),
+    /// Another process holds the index's write lock.
+    #[error(
+        "another `kosearch index` is updating {0}; wait for it to finish, or pass --wait to \
+         queue behind it"
+    )]
+    IndexBusy(PathBuf),
+    /// The index was built with another schema, analyser or dictionary.
+    #[error("index {path}: {reason}; rebuild it with `kosearch index --rebuild <FOLDER>...`")]
+    IndexMismatch {
+        /// The index folder.
+        path: PathBuf,
+        /// What differs.
+        reason: String,
+    },
+    /// The index is damaged.
+    #[error(
+        "index {path} is damaged ({reason}); `kosearch check` shows what is wrong, and \
+         `kosearch index --rebuild <FOLDER>...` rebuilds it"
+    )]
+    Corrupt {
+        /// The index folder.
+        path: PathBuf,
+        /// What tantivy reported.
+        reason: String,
+    },
+    /// Another tantivy failure.
+    #[error("index {path}: {source}")]
+    Tantivy {
+        /// The index folder.
+        path: PathBuf,
+        /// tantivy's error.
+        source: tantivy::TantivyError,
+    },
 }
 
 impl Error {
@@ -42,6 +81,32 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl Error {
+    /// Classifies a tantivy error on the index at `path`.
+    pub fn tantivy(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Self {
+        use tantivy::TantivyError as T;
+        let path = path.into();
+        match source {
+            T::LockFailure(tantivy::directory::error::LockError::LockBusy, _) => {
+                Error::IndexBusy(path)
+            }
+            T::DataCorruption(c) => Error::Corrupt {
+                path,
+                reason: format!("{c:?}"),
+            },
+            T::DeserializeError(e) => Error::Corrupt {
+                path,
+                reason: e.to_string(),
+            },
+            T::OpenReadError(e) => Error::Corrupt {
+                path,
+                reason: e.to_string(),
+            },
+            source => Error::Tantivy { path, source },
         }
     }
 }

@@ -8,7 +8,9 @@ pub mod analysis;
 pub mod cli;
 pub mod dictionary;
 pub mod error;
+pub mod index;
 pub mod ingest;
 pub mod passage;
+pub mod search;
 
 pub use error::{Error, Result};

@@ -2,6 +2,8 @@
 //! layer knows about clap, terminals and exit codes.
 
 pub mod analyze;
+pub mod index;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +29,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Build or update an index from folders of articles.
+    Index(index::Args),
     /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
     Analyze(analyze::Args),
 }
@@ -34,6 +38,7 @@ enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Index(args) => index::run(args),
         Command::Analyze(args) => analyze::run(args),
     }
 }
@@ -64,10 +69,38 @@ pub struct AnalysisArgs {
     pub no_decompound: bool,
 }
 
+/// Where the index is.
+#[derive(Debug, Clone, clap::Args)]
+pub struct IndexArg {
+    /// The index folder [default: $XDG_DATA_HOME/kosearch/index, else
+    /// ~/.local/share/kosearch/index].
+    #[arg(long, value_name = "PATH", env = "KOSEARCH_INDEX")]
+    pub index: Option<PathBuf>,
+}
+
+impl IndexArg {
+    /// The index folder to use.
+    pub fn path(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(crate::index::default_path)
+    }
+}
+
 /// The default user dictionary, relative to the current folder.
 pub const DEFAULT_USER_DICT: &str = "data/userdic.csv";
 
 impl AnalysisArgs {
+    /// The user dictionary asked for explicitly: `Some(Some(path))` for `--user-dict`,
+    /// `Some(None)` for `--no-user-dict`, `None` when neither was given.
+    pub fn explicit_user_dictionary(&self) -> Option<Option<PathBuf>> {
+        if self.no_user_dict {
+            Some(None)
+        } else {
+            self.user_dict.clone().map(Some)
+        }
+    }
+
     /// Resolves the options into an analyser configuration.
     pub fn config(&self) -> AnalyzerConfig {
         let mut config = AnalyzerConfig::default();

@@ -1,0 +1,368 @@
+//! `kosearch index`: build or update an index from folders of articles.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use super::{AnalysisArgs, IndexArg};
+use crate::analysis::AnalyzerConfig;
+use crate::dictionary::KoDictionary;
+use crate::error::Error;
+use crate::index::KoIndex;
+use crate::index::update::{self, Event, Summary, UpdateOptions};
+use crate::ingest::decode::Encoding;
+use crate::ingest::parse::FieldMap;
+use crate::ingest::walk::WalkOptions;
+use crate::passage::PassageOptions;
+
+/// Arguments of `kosearch index`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folders (or files) to index. Files already indexed from these folders and gone now are
+    /// removed from the index; other folders in the same index are left alone.
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    index: IndexArg,
+    /// Delete the index and build it again from these folders (after a schema, dictionary or
+    /// user dictionary change, or to recover a damaged index).
+    #[arg(long)]
+    rebuild: bool,
+    /// Extensions to read, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "EXTS",
+        default_value = "txt,md,markdown,html,htm,json,jsonl,ndjson"
+    )]
+    ext: Vec<String>,
+    /// Decode every file with this encoding instead of detecting it: utf-8, utf-16le,
+    /// utf-16be, cp949, euc-kr, iso-2022-kr, johab.
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
+    /// Follow symbolic links (never to places outside the folders given).
+    #[arg(long)]
+    follow_links: bool,
+    /// Read hidden files and folders too.
+    #[arg(long)]
+    hidden: bool,
+    /// Skip files larger than this (bytes, or with K, M, G).
+    #[arg(long, value_name = "SIZE", default_value = "256M")]
+    max_size: String,
+    /// Threads for reading and parsing (analysis uses as many more inside the index writer).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// JSON field names, e.g. `--field title=headline,subject` (keys: id, title, text, date,
+    /// url, source, author). Recorded in the index.
+    #[arg(long = "field", value_name = "KEY=NAMES")]
+    fields: Vec<String>,
+    /// Passages take in following paragraphs until they have this many characters.
+    #[arg(long, value_name = "CHARS")]
+    passage_min: Option<usize>,
+    /// No passage is longer than this many characters.
+    #[arg(long, value_name = "CHARS")]
+    passage_max: Option<usize>,
+    /// If another `kosearch index` holds the index, wait for it instead of failing.
+    #[arg(long)]
+    wait: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Show the progress bar even when standard error is not a terminal.
+    #[arg(long, conflicts_with = "quiet")]
+    progress: bool,
+    /// No progress bar and no list of skipped files.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+}
+
+/// Parses `256M`, `2G`, `1000`.
+fn parse_size(s: &str) -> anyhow::Result<u64> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&s[..s.len() - 1], 1u64 << 10),
+        Some('M') => (&s[..s.len() - 1], 1 << 20),
+        Some('G') => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .with_context(|| format!("--max-size {s}: expected a number of bytes, or with K, M, G"))?;
+    Ok(n.saturating_mul(mult))
+}
+
+/// Runs `kosearch index`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    for dir in &args.dirs {
+        if !dir.exists() {
+            bail!("{}: no such file or folder", dir.display());
+        }
+    }
+    let encoding = match &args.encoding {
+        Some(name) => Some(Encoding::from_name(name).with_context(|| {
+            format!(
+                "--encoding {name}: unknown encoding (one of {})",
+                Encoding::NAMES.join(", ")
+            )
+        })?),
+        None => None,
+    };
+    let mut fields = FieldMap::default();
+    for spec in &args.fields {
+        let (key, names) = spec
+            .split_once('=')
+            .with_context(|| format!("--field {spec}: expected KEY=NAME[,NAME…]"))?;
+        fields
+            .set(
+                key.trim(),
+                names.split(',').map(|n| n.trim().to_string()).collect(),
+            )
+            .map_err(|e| anyhow::anyhow!("--field {spec}: {e}"))?;
+    }
+    let defaults = PassageOptions::default();
+    let passages = PassageOptions {
+        min_chars: args.passage_min.unwrap_or(defaults.min_chars),
+        max_chars: args.passage_max.unwrap_or(defaults.max_chars),
+    };
+    passages
+        .validate()
+        .map_err(|e| anyhow::anyhow!("--passage-min/--passage-max: {e}"))?;
+
+    let path = args.index.path();
+    let dict = Arc::new(KoDictionary::open_default()?);
+    if args.rebuild && path.exists() {
+        remove_index(&path)?;
+    }
+    let ko = open_or_create(&args, &path, dict, passages, fields)?;
+
+    let options = UpdateOptions {
+        walk: WalkOptions {
+            extensions: args
+                .ext
+                .iter()
+                .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+                .collect(),
+            follow_links: args.follow_links,
+            max_size: parse_size(&args.max_size)?,
+            hidden: args.hidden,
+        },
+        encoding,
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| UpdateOptions::default().jobs)
+            .max(1),
+        ..UpdateOptions::default()
+    };
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        // A second Ctrl-C ends the process at once; the last commit is intact either way.
+        let _ = ctrlc::set_handler(move || {
+            if cancel.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let show_bar = !args.quiet && (args.progress || std::io::stderr().is_terminal());
+    let mut bar = show_bar.then(super::progress::Bar::new);
+    let mut on_event = |e: Event| {
+        if let Some(bar) = bar.as_mut() {
+            bar.event(&e);
+        }
+    };
+    let summary = loop {
+        match update::update(&ko, &args.dirs, &options, &cancel, &mut on_event) {
+            Err(Error::IndexBusy(_)) if args.wait => std::thread::sleep(Duration::from_millis(250)),
+            other => break other?,
+        }
+    };
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    report(&args, &ko, &summary)?;
+    Ok(if summary.interrupted {
+        ExitCode::from(130)
+    } else if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::EXIT_ERROR)
+    })
+}
+
+/// Opens the index, or creates it; checks options given now against what it recorded.
+fn open_or_create(
+    args: &Args,
+    path: &std::path::Path,
+    dict: Arc<KoDictionary>,
+    passages: PassageOptions,
+    fields: FieldMap,
+) -> anyhow::Result<KoIndex> {
+    if !KoIndex::exists(path) {
+        if path.exists()
+            && std::fs::read_dir(path)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false)
+        {
+            bail!(
+                "--index {}: the folder exists and is not a kosearch index; choose an empty or new folder",
+                path.display()
+            );
+        }
+        let config = args.analysis.config();
+        let config = AnalyzerConfig {
+            user_dictionary: config
+                .user_dictionary
+                .map(|p| std::fs::canonicalize(&p).unwrap_or(p)),
+            ..config
+        };
+        return Ok(KoIndex::create(path, dict, config, passages, fields)?);
+    }
+    let ko = KoIndex::open(path, dict)?;
+    let mismatch = |what: String| -> anyhow::Error {
+        Error::IndexMismatch {
+            path: path.to_path_buf(),
+            reason: what,
+        }
+        .into()
+    };
+    let recorded = &ko.config;
+    let wanted = args.analysis.explicit_user_dictionary();
+    let current_text = |p: &std::path::Path| std::fs::read_to_string(p).ok();
+    match wanted {
+        Some(Some(p)) => {
+            if current_text(&p) != recorded.user_dictionary_text {
+                return Err(mismatch(format!(
+                    "user dictionary {} differs from the one it was built with",
+                    p.display()
+                )));
+            }
+        }
+        Some(None) => {
+            if recorded.user_dictionary_text.is_some() {
+                return Err(mismatch("it was built with a user dictionary".into()));
+            }
+        }
+        None => {
+            if let Some(p) = &recorded.analyzer.user_dictionary
+                && p.is_file()
+                && current_text(p) != recorded.user_dictionary_text
+            {
+                return Err(mismatch(format!(
+                    "user dictionary {} changed since it was built",
+                    p.display()
+                )));
+            }
+        }
+    }
+    if args.analysis.keep_pos.is_some() || args.analysis.no_decompound {
+        let c = args.analysis.config();
+        if c.keep_pos != recorded.analyzer.keep_pos || c.decompound != recorded.analyzer.decompound
+        {
+            return Err(mismatch("the POS filter or decompounding differs".into()));
+        }
+    }
+    if (args.passage_min.is_some() || args.passage_max.is_some()) && passages != recorded.passages {
+        return Err(mismatch("the passage sizes differ".into()));
+    }
+    if !args.fields.is_empty() && fields != recorded.fields {
+        return Err(mismatch("the JSON field mapping differs".into()));
+    }
+    Ok(ko)
+}
+
+/// Deletes an index folder, refusing folders that are not kosearch indexes.
+fn remove_index(path: &std::path::Path) -> anyhow::Result<()> {
+    let is_index = path.join(crate::index::CONFIG_FILE).exists() || path.join("meta.json").exists();
+    let empty = std::fs::read_dir(path)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if !is_index && !empty {
+        bail!(
+            "--rebuild: {} is not a kosearch index; refusing to delete it",
+            path.display()
+        );
+    }
+    std::fs::remove_dir_all(path).with_context(|| format!("--rebuild: removing {}", path.display()))
+}
+
+fn report(args: &Args, ko: &KoIndex, s: &Summary) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    for f in &s.failed {
+        writeln!(err, "kosearch: failed: {}: {}", f.path.display(), f.reason)?;
+    }
+    for f in &s.record_problems {
+        writeln!(
+            err,
+            "kosearch: record left out: {}: {}",
+            f.path.display(),
+            f.reason
+        )?;
+    }
+    if !args.quiet {
+        for f in &s.skipped_listed {
+            writeln!(err, "kosearch: skipped: {}: {}", f.path.display(), f.reason)?;
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct JsonSummary<'a> {
+            index: &'a std::path::Path,
+            #[serde(flatten)]
+            summary: &'a Summary,
+            mb_per_s: f64,
+        }
+        serde_json::to_writer(
+            &mut out,
+            &JsonSummary {
+                index: &ko.path,
+                summary: s,
+                mb_per_s: s.bytes_read as f64 / 1e6 / s.seconds.max(1e-9),
+            },
+        )?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let skipped: Vec<String> = s.skipped.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    writeln!(
+        out,
+        "{}: {} files: {} new, {} changed, {} removed, {} unchanged, {} failed{}",
+        ko.path.display(),
+        s.files,
+        s.new,
+        s.changed,
+        s.removed,
+        s.unchanged,
+        s.failed.len(),
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; skipped {}", skipped.join(", "))
+        }
+    )?;
+    writeln!(
+        out,
+        "{} articles, {} passages indexed from {:.1} MB in {:.1} s ({:.1} MB/s){}",
+        s.articles,
+        s.passages,
+        s.bytes_read as f64 / 1e6,
+        s.seconds,
+        s.bytes_read as f64 / 1e6 / s.seconds.max(1e-9),
+        if s.interrupted {
+            "; interrupted, the work committed so far is kept"
+        } else {
+            ""
+        }
+    )?;
+    Ok(())
+}

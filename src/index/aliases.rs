@@ -1,0 +1,250 @@
+//! Aliases the corpus teaches: Korean news defines terms in parentheses —
+//! `소형언어모델(SLM)`, `GPU(그래픽처리장치)`, `트랜스포머(Transformer)`, `파인튜닝(미세조정)`.
+//!
+//! At index time every article is scanned for `WORD(ALIAS)`; each file's candidate pairs are
+//! kept with its manifest record, so the tally follows the index through updates. A
+//! candidate becomes an alias only when it looks like a definition and is seen often enough:
+//!
+//! - Hangul word ↔ Latin name (`소형언어모델(SLM)`, `GPU(그래픽처리장치)`): one article is
+//!   enough when the Latin side is an acronym or one name and the Hangul side one word of at
+//!   least two syllables; otherwise two articles.
+//! - Hangul ↔ Hangul (`파인튜닝(미세조정)`): at least two articles, both sides single words.
+//! - Never: asides with digits, `=`, `:` or `·` (`(2025년 기준)`, `(서울=한빛뉴스)`,
+//!   `(단위: 원)`), captions and credits (`(사진)`, `(제공)`), or a side that is a common
+//!   function word.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// A parenthetical pair found in one article: `(term, alias)` as written.
+pub type Pair = (String, String);
+
+/// What kind of definition a pair is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairKind {
+    /// Hangul ↔ Latin acronym or single name.
+    Strong,
+    /// Hangul ↔ Latin of several words.
+    Latin,
+    /// Hangul ↔ Hangul.
+    Hangul,
+}
+
+/// Words in parentheses that are asides, not names.
+const ASIDES: [&str; 24] = [
+    "사진",
+    "제공",
+    "자료",
+    "출처",
+    "그림",
+    "표",
+    "영상",
+    "캡처",
+    "왼쪽",
+    "오른쪽",
+    "가운데",
+    "위",
+    "아래",
+    "뒤",
+    "앞",
+    "당시",
+    "현",
+    "전",
+    "이하",
+    "가칭",
+    "약칭",
+    "예정",
+    "가명",
+    "인용",
+];
+
+fn is_hangul_word(s: &str) -> bool {
+    s.chars().count() >= 2 && s.chars().all(|c| ('가'..='힣').contains(&c))
+}
+
+fn is_latin(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.' | '&' | '+'))
+        && s.split_whitespace().count() <= 4
+        && s.len() <= 40
+}
+
+/// An acronym (`SLM`, `LLM`, `GPT-4`) or a single capitalised name (`Transformer`, `LoRA`).
+fn is_name(s: &str) -> bool {
+    !s.contains(' ') && s.len() >= 2 && s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+}
+
+/// Classifies a candidate; `None` when it is not a definition.
+pub fn classify(term: &str, alias: &str) -> Option<PairKind> {
+    if ASIDES.contains(&term) || ASIDES.contains(&alias) {
+        return None;
+    }
+    let hangul_term = is_hangul_word(term);
+    let hangul_alias = is_hangul_word(alias) || {
+        // A Hangul alias may have a space or two (저랭크 적응).
+        let words: Vec<&str> = alias.split(' ').collect();
+        words.len() <= 3
+            && words
+                .iter()
+                .all(|w| w.chars().all(|c| ('가'..='힣').contains(&c)) && !w.is_empty())
+            && alias.chars().filter(|c| *c != ' ').count() >= 2
+    };
+    match (hangul_term, is_latin(term), hangul_alias, is_latin(alias)) {
+        (true, _, _, true) => Some(if is_name(alias) {
+            PairKind::Strong
+        } else {
+            PairKind::Latin
+        }),
+        (_, true, true, _) => Some(if is_name(term) && !alias.contains(' ') {
+            PairKind::Strong
+        } else {
+            PairKind::Latin
+        }),
+        (true, _, true, _) if !alias.contains(' ') && term != alias => Some(PairKind::Hangul),
+        _ => None,
+    }
+}
+
+/// Finds `WORD(ALIAS)` candidates in a text.
+pub fn candidates(text: &str, out: &mut BTreeSet<Pair>) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if c != '(' || k == 0 {
+            continue;
+        }
+        // The word right before the parenthesis (no space between).
+        let mut start = k;
+        while start > 0 && is_word_char(chars[start - 1].1) {
+            start -= 1;
+        }
+        if start == k {
+            continue;
+        }
+        let term = &text[chars[start].0..i];
+        // The aside, up to the closing parenthesis on the same line.
+        let rest = &text[i + 1..];
+        let Some(close) = rest.find([')', '(', '\n']) else {
+            continue;
+        };
+        if !rest[close..].starts_with(')') {
+            continue;
+        }
+        let inside = rest[..close].trim();
+        let first = inside.split([',', ';', '/']).next().unwrap_or("").trim();
+        if first.is_empty()
+            || first.chars().count() > 30
+            || first
+                .chars()
+                .any(|c| c.is_ascii_digit() && !is_latin(first))
+            || first.contains(['=', ':', '·', '：'])
+        {
+            continue;
+        }
+        if classify(term, first).is_some() {
+            out.insert((term.to_string(), first.to_string()));
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-'
+}
+
+/// One accepted alias, as `kosearch aliases` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    /// The term as written before the parenthesis.
+    pub term: String,
+    /// What the parenthesis says it is.
+    pub alias: String,
+    /// How many articles define it so.
+    pub count: usize,
+    /// The kind of definition.
+    pub kind: PairKind,
+    /// Up to three files that define it.
+    pub sources: Vec<String>,
+}
+
+/// Tallies `(file, pairs)` and keeps the pairs that pass the thresholds (module docs).
+pub fn tally<'a>(files: impl IntoIterator<Item = (&'a str, &'a [Pair])>) -> Vec<Alias> {
+    let mut seen: BTreeMap<(String, String), (usize, Vec<String>)> = BTreeMap::new();
+    for (path, pairs) in files {
+        for (t, a) in pairs {
+            let e = seen.entry((t.clone(), a.clone())).or_default();
+            e.0 += 1;
+            if e.1.len() < 3 {
+                e.1.push(path.to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((term, alias), (count, sources)) in seen {
+        let Some(kind) = classify(&term, &alias) else {
+            continue;
+        };
+        let needed = match kind {
+            PairKind::Strong => 1,
+            PairKind::Latin | PairKind::Hangul => 2,
+        };
+        if count >= needed {
+            out.push(Alias {
+                term,
+                alias,
+                count,
+                kind,
+                sources,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.cmp(&b.term)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, String)> {
+        let mut set = BTreeSet::new();
+        candidates(text, &mut set);
+        set.into_iter().collect()
+    }
+
+    #[test]
+    fn definitions_are_found_and_asides_are_not() {
+        let text = "소형언어모델(SLM)과 GPU(그래픽처리장치), 트랜스포머(Transformer) 구조. \
+                    LoRA(저랭크 적응) 기법과 파인튜닝(미세조정)을 썼다. (서울=한빛뉴스) \
+                    가격(2025년 기준)과 매출(단위: 원), 대표(사진)와 김민준(35) 씨.";
+        assert_eq!(
+            found(text),
+            vec![
+                ("GPU".into(), "그래픽처리장치".into()),
+                ("LoRA".into(), "저랭크 적응".into()),
+                ("소형언어모델".into(), "SLM".into()),
+                ("트랜스포머".into(), "Transformer".into()),
+                ("파인튜닝".into(), "미세조정".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn thresholds_keep_one_off_hangul_pairs_out() {
+        let a: Vec<Pair> = vec![
+            ("소형언어모델".into(), "SLM".into()),
+            ("파인튜닝".into(), "미세조정".into()),
+        ];
+        let b: Vec<Pair> = vec![("가격".into(), "시세".into())];
+        let c: Vec<Pair> = vec![("가격".into(), "시세".into())];
+        let got = tally([("a", &a[..]), ("b", &b[..]), ("c", &c[..])]);
+        let names: Vec<(&str, &str, usize)> = got
+            .iter()
+            .map(|x| (x.term.as_str(), x.alias.as_str(), x.count))
+            .collect();
+        assert_eq!(names, vec![("가격", "시세", 2), ("소형언어모델", "SLM", 1)]);
+    }
+}

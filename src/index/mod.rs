@@ -1,0 +1,234 @@
+//! The index: a tantivy index plus `kosearch.json`, which records what built it.
+//!
+//! `kosearch.json` holds the schema, the analyser configuration (with the user dictionary's
+//! full text, so queries are analysed exactly as the passages were, from any folder), the
+//! dictionary's identity and the passage sizes. Opening an index compares them with this
+//! build of kosearch; a mismatch is an error that names the fix (`--rebuild`).
+//!
+//! Documents: one per passage (`kind = passage`) and one per source file (`kind = file`: path,
+//! size, modification time and content hash), which is the manifest [`update`] uses to
+//! re-read only what changed. Both kinds are written in the same commits, so the manifest can
+//! never disagree with the passages, whenever a run is stopped.
+
+pub mod aliases;
+pub mod schema;
+pub mod update;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
+
+use crate::analysis::userdic::UserDictionary;
+use crate::analysis::{Analyzer, AnalyzerConfig};
+use crate::dictionary::KoDictionary;
+use crate::error::{Error, Result};
+use crate::ingest::parse::FieldMap;
+use crate::passage::PassageOptions;
+use schema::{Fields, SchemaSpec};
+
+/// Version of the `kosearch.json` layout.
+pub const CONFIG_VERSION: u32 = 1;
+/// Name of the file recording what built an index.
+pub const CONFIG_FILE: &str = "kosearch.json";
+/// Name of the analyser that splits paths into components (`path:` queries).
+pub const PATH_ANALYZER: &str = "path";
+
+/// Where the index lives when neither `--index` nor `KOSEARCH_INDEX` says:
+/// `$XDG_DATA_HOME/kosearch/index`, else `~/.local/share/kosearch/index`.
+pub fn default_path() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("kosearch").join("index");
+    }
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local")
+        .join("share")
+        .join("kosearch")
+        .join("index")
+}
+
+/// What built an index (`kosearch.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexConfig {
+    /// [`CONFIG_VERSION`].
+    pub config_version: u32,
+    /// The schema.
+    pub schema: SchemaSpec,
+    /// The analyser's configuration (its user dictionary path is where it was read from).
+    pub analyzer: AnalyzerConfig,
+    /// The user dictionary's text, if any.
+    pub user_dictionary_text: Option<String>,
+    /// [`Analyzer::fingerprint`] of the analyser that built the index.
+    pub analyzer_fingerprint: String,
+    /// Passage sizes.
+    pub passages: PassageOptions,
+    /// JSON field mapping.
+    pub fields: FieldMap,
+}
+
+/// An open index.
+pub struct KoIndex {
+    /// The tantivy index.
+    pub index: tantivy::Index,
+    /// The index folder.
+    pub path: PathBuf,
+    /// What built it.
+    pub config: IndexConfig,
+    /// Field handles.
+    pub fields: Fields,
+    /// The analyser, as recorded.
+    pub analyzer: Arc<Analyzer>,
+}
+
+impl std::fmt::Debug for KoIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KoIndex").field("path", &self.path).finish()
+    }
+}
+
+/// Builds the analyser an index records.
+fn recorded_analyzer(config: &IndexConfig, dict: Arc<KoDictionary>) -> Result<Analyzer> {
+    let user = match &config.user_dictionary_text {
+        Some(text) => {
+            UserDictionary::parse(text, &dict).map_err(|(line, reason)| Error::UserDictionary {
+                path: config
+                    .analyzer
+                    .user_dictionary
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("(recorded in the index)")),
+                line,
+                reason,
+            })?
+        }
+        None => UserDictionary::empty(),
+    };
+    Analyzer::with_user_dictionary(dict, Arc::new(user), config.analyzer.clone())
+}
+
+fn register_analyzers(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
+    crate::analysis::tokenizer::register(index, analyzer);
+    index.tokenizers().register(
+        PATH_ANALYZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}
+
+impl KoIndex {
+    /// Whether `path` holds a kosearch index.
+    pub fn exists(path: &Path) -> bool {
+        path.join(CONFIG_FILE).is_file() && path.join("meta.json").is_file()
+    }
+
+    /// Opens an existing index, checking it matches this build of kosearch.
+    pub fn open(path: &Path, dict: Arc<KoDictionary>) -> Result<KoIndex> {
+        if !Self::exists(path) {
+            return Err(Error::NoIndex(path.to_path_buf()));
+        }
+        let config_path = path.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
+        let config: IndexConfig =
+            serde_json::from_str(&text).map_err(|e| Error::IndexMismatch {
+                path: path.to_path_buf(),
+                reason: format!("{CONFIG_FILE} is unreadable or from another version ({e})"),
+            })?;
+        let mismatch = |reason: String| Error::IndexMismatch {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let builtin = SchemaSpec::builtin()?;
+        if config.schema != builtin {
+            return Err(mismatch(format!(
+                "it was built with schema version {}, this kosearch uses version {}",
+                config.schema.version, builtin.version
+            )));
+        }
+        let analyzer = recorded_analyzer(&config, dict)?;
+        if analyzer.fingerprint() != config.analyzer_fingerprint {
+            return Err(mismatch(format!(
+                "it was built with another analyser or dictionary ({}), this kosearch has ({})",
+                config.analyzer_fingerprint,
+                analyzer.fingerprint()
+            )));
+        }
+        let index = tantivy::Index::open_in_dir(path).map_err(|e| Error::tantivy(path, e))?;
+        if index.schema() != builtin.to_tantivy()? {
+            return Err(mismatch(
+                "its tantivy schema differs from kosearch.json".into(),
+            ));
+        }
+        let fields = Fields::new(&index.schema())?;
+        let analyzer = Arc::new(analyzer);
+        register_analyzers(&index, analyzer.clone());
+        Ok(KoIndex {
+            index,
+            path: path.to_path_buf(),
+            config,
+            fields,
+            analyzer,
+        })
+    }
+
+    /// Creates a new, empty index at `path` (which must not hold one).
+    pub fn create(
+        path: &Path,
+        dict: Arc<KoDictionary>,
+        analyzer_config: AnalyzerConfig,
+        passages: PassageOptions,
+        fields: FieldMap,
+    ) -> Result<KoIndex> {
+        passages.validate().map_err(Error::Config)?;
+        let user_dictionary_text = match &analyzer_config.user_dictionary {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
+            None => None,
+        };
+        let schema = SchemaSpec::builtin()?;
+        let mut config = IndexConfig {
+            config_version: CONFIG_VERSION,
+            schema: schema.clone(),
+            analyzer: analyzer_config,
+            user_dictionary_text,
+            analyzer_fingerprint: String::new(),
+            passages,
+            fields,
+        };
+        let analyzer = recorded_analyzer(&config, dict)?;
+        config.analyzer_fingerprint = analyzer.fingerprint();
+        std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        let index = tantivy::Index::create_in_dir(path, schema.to_tantivy()?)
+            .map_err(|e| Error::tantivy(path, e))?;
+        write_atomically(
+            &path.join(CONFIG_FILE),
+            serde_json::to_string_pretty(&config)
+                .map_err(|e| Error::Config(e.to_string()))?
+                .as_bytes(),
+        )?;
+        let fields = Fields::new(&index.schema())?;
+        let analyzer = Arc::new(analyzer);
+        register_analyzers(&index, analyzer.clone());
+        Ok(KoIndex {
+            index,
+            path: path.to_path_buf(),
+            config,
+            fields,
+            analyzer,
+        })
+    }
+}
+
+/// Writes a file through a temporary name and a rename, so it is whole or absent.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}

@@ -1,0 +1,612 @@
+//! Bringing an index up to date with folders: new and changed files are read, passages of
+//! deleted files removed, unchanged files left alone.
+//!
+//! How a file is judged: the manifest (file documents) records each file's size, modification
+//! time and content hash. Same size and time: unchanged, not even read. Otherwise the file is
+//! read and hashed; same hash: unchanged (only its record is refreshed); else its old passages
+//! and record are deleted and the new ones added.
+//!
+//! Crash safety: tantivy commits are atomic, and a file's deletions, passages and record are
+//! always submitted together between two commits. A run killed at any moment leaves the last
+//! commit, in which every file is either wholly old or wholly new; the next run sees the
+//! files that did not make it as changed and finishes the work.
+//!
+//! Work is spread over threads: reading, decoding, parsing and cutting passages on a pool of
+//! `jobs` threads; analysis and indexing on tantivy's own writer threads. A bounded channel
+//! between them keeps memory flat whatever the corpus size.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, TantivyDocument};
+use tantivy::{IndexWriter, Term};
+
+use super::KoIndex;
+use super::schema::{KIND_FILE, KIND_PASSAGE};
+use crate::error::{Error, Result};
+use crate::ingest::decode::{self, Encoding};
+use crate::ingest::parse::{self, ParseOptions};
+use crate::ingest::walk::{self, Entry, FoundFile, Skip, WalkOptions};
+use crate::ingest::{Article, Format};
+use crate::passage;
+
+/// How to run an update.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// What to walk.
+    pub walk: WalkOptions,
+    /// Decode every file with this encoding instead of detecting.
+    pub encoding: Option<Encoding>,
+    /// Threads for reading and parsing (tantivy adds its own for analysis).
+    pub jobs: usize,
+    /// tantivy's indexing memory budget, in bytes (split over its threads).
+    pub memory_budget: usize,
+    /// Commit at least this often (files are never split across commits).
+    pub commit_every: Duration,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        UpdateOptions {
+            walk: WalkOptions::default(),
+            encoding: None,
+            jobs: cores,
+            memory_budget: 256 * 1024 * 1024,
+            commit_every: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A file that could not be indexed, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Files found with an extension that is read.
+    pub files: usize,
+    /// Files indexed for the first time.
+    pub new: usize,
+    /// Files re-indexed because their content changed.
+    pub changed: usize,
+    /// Files gone from the folders, whose passages were removed.
+    pub removed: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files that could not be read, decoded or parsed (their old passages, if any, stay).
+    pub failed: Vec<Failure>,
+    /// Records inside otherwise indexed files that were left out (bad JSON Lines lines…).
+    pub record_problems: Vec<Failure>,
+    /// Entries skipped, counted by reason.
+    pub skipped: BTreeMap<String, usize>,
+    /// Skipped entries worth naming (too large, links).
+    pub skipped_listed: Vec<Failure>,
+    /// Articles indexed in this run.
+    pub articles: usize,
+    /// Passages indexed in this run.
+    pub passages: usize,
+    /// Bytes of files read in this run.
+    pub bytes_read: u64,
+    /// Commits made.
+    pub commits: usize,
+    /// Seconds the run took.
+    pub seconds: f64,
+    /// Whether the run was interrupted (what was committed stays).
+    pub interrupted: bool,
+}
+
+/// Progress, reported while an update runs. The front end decides how to show it.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The walk is done: this many files (and bytes) may need reading.
+    Planned {
+        /// Files to read.
+        files: usize,
+        /// Their total size.
+        bytes: u64,
+    },
+    /// One file was handled.
+    FileDone {
+        /// Its size.
+        bytes: u64,
+    },
+    /// A commit is being written.
+    Committing,
+}
+
+/// The manifest record of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileRecord {
+    size: u64,
+    mtime_ns: i64,
+    hash: String,
+}
+
+/// What a worker made of one file.
+enum Outcome {
+    /// Content identical to the manifest's: only the record changes.
+    SameContent { file: FoundFile, hash: String },
+    /// Documents to index.
+    Indexed {
+        file: FoundFile,
+        hash: String,
+        docs: Vec<TantivyDocument>,
+        articles: usize,
+        passages: usize,
+        problems: Vec<Failure>,
+    },
+    /// It failed.
+    Failed { file: FoundFile, reason: String },
+}
+
+/// Brings `index` up to date with `roots`. `cancel` stops the run between files; `progress`
+/// receives [`Event`]s.
+pub fn update(
+    ko: &KoIndex,
+    roots: &[PathBuf],
+    options: &UpdateOptions,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Event),
+) -> Result<Summary> {
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let threads = options.jobs.clamp(1, 64);
+    let mut writer: IndexWriter<TantivyDocument> = ko
+        .index
+        .writer_with_num_threads(threads, options.memory_budget.max((threads * 16) << 20))
+        .map_err(|e| Error::tantivy(&ko.path, e))?;
+
+    let manifest = load_manifest(ko)?;
+    let canonical_roots: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| std::fs::canonicalize(r).map_err(|e| Error::io(r, e)))
+        .collect::<Result<_>>()?;
+
+    // Walk and classify.
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut errored: Vec<PathBuf> = Vec::new();
+    let mut todo: Vec<FoundFile> = Vec::new();
+    for entry in walk::walk(&canonical_roots, &options.walk) {
+        match entry {
+            Entry::File(file) => {
+                summary.files += 1;
+                let key = path_key(&file.path);
+                match manifest.get(&key) {
+                    Some(rec) if rec.size == file.size && rec.mtime_ns == file.mtime_ns => {
+                        summary.unchanged += 1;
+                    }
+                    _ => todo.push(file),
+                }
+                seen.insert(key, ());
+            }
+            Entry::Skipped(path, skip) => {
+                let label = match &skip {
+                    Skip::Extension => "other extension",
+                    Skip::Hidden => "hidden",
+                    Skip::TooLarge { .. } => "too large",
+                    Skip::Link => "symbolic link",
+                    Skip::LinkOutside => "link outside the folders",
+                    Skip::NotAFile => "not a regular file",
+                };
+                *summary.skipped.entry(label.to_string()).or_default() += 1;
+                if !matches!(skip, Skip::Extension | Skip::Hidden) {
+                    summary.skipped_listed.push(Failure {
+                        path,
+                        reason: skip.to_string(),
+                    });
+                }
+            }
+            Entry::Error(path, reason) => {
+                errored.push(path.clone());
+                summary.failed.push(Failure { path, reason });
+            }
+        }
+    }
+
+    // Files in the manifest, under these roots, that are gone (not merely unreadable now).
+    for path in manifest.keys() {
+        let p = Path::new(path);
+        let under_roots = canonical_roots.iter().any(|r| p.starts_with(r));
+        let unreadable = errored.iter().any(|e| p.starts_with(e));
+        if under_roots && !seen.contains_key(path) && !unreadable {
+            writer.delete_term(Term::from_field_text(ko.fields.path, path));
+            summary.removed += 1;
+        }
+    }
+
+    progress(Event::Planned {
+        files: todo.len(),
+        bytes: todo.iter().map(|f| f.size).sum(),
+    });
+
+    let (tx, rx) = crossbeam_channel::bounded::<Outcome>(threads * 4);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("kosearch-read-{i}"))
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
+    let parse_options = ParseOptions {
+        fields: ko.config.fields.clone(),
+    };
+    let mut last_commit = Instant::now();
+    let mut pending = 0usize;
+    let result: Result<()> = std::thread::scope(|s| {
+        let todo = &todo;
+        let manifest = &manifest;
+        let parse_options = &parse_options;
+        s.spawn(move || {
+            pool.install(|| {
+                use rayon::prelude::*;
+                todo.par_iter().for_each_with(tx, |tx, file| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let old = manifest.get(&path_key(&file.path));
+                    let outcome = process(ko, file, old, options.encoding, parse_options);
+                    let _ = tx.send(outcome);
+                });
+            });
+        });
+        for outcome in rx.iter() {
+            if cancel.load(Ordering::Relaxed) {
+                // Drain without writing: the workers stop at their next file.
+                continue;
+            }
+            let bytes = match &outcome {
+                Outcome::SameContent { file, .. }
+                | Outcome::Indexed { file, .. }
+                | Outcome::Failed { file, .. } => file.size,
+            };
+            apply(ko, &writer, manifest, outcome, &mut summary)?;
+            summary.bytes_read += bytes;
+            pending += 1;
+            progress(Event::FileDone { bytes });
+            if last_commit.elapsed() >= options.commit_every {
+                progress(Event::Committing);
+                writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
+                summary.commits += 1;
+                pending = 0;
+                last_commit = Instant::now();
+            }
+        }
+        Ok(())
+    });
+    result?;
+    summary.interrupted = cancel.load(Ordering::Relaxed);
+    if pending > 0 || summary.removed > 0 {
+        progress(Event::Committing);
+        writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
+        summary.commits += 1;
+    }
+    if !summary.interrupted {
+        writer
+            .wait_merging_threads()
+            .map_err(|e| Error::tantivy(&ko.path, e))?;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Writes one file's outcome: deletions, passages and record go in together.
+fn apply(
+    ko: &KoIndex,
+    writer: &IndexWriter<TantivyDocument>,
+    manifest: &HashMap<String, FileRecord>,
+    outcome: Outcome,
+    summary: &mut Summary,
+) -> Result<()> {
+    let f = &ko.fields;
+    let add = |doc: TantivyDocument| {
+        writer
+            .add_document(doc)
+            .map(|_| ())
+            .map_err(|e| Error::tantivy(&ko.path, e))
+    };
+    match outcome {
+        Outcome::SameContent { file, hash } => {
+            let key = path_key(&file.path);
+            writer.delete_term(Term::from_field_text(f.article, &file_record_key(&key)));
+            add(file_record(ko, &file, &hash))?;
+            summary.unchanged += 1;
+        }
+        Outcome::Indexed {
+            file,
+            hash,
+            docs,
+            articles,
+            passages,
+            problems,
+        } => {
+            let key = path_key(&file.path);
+            if manifest.contains_key(&key) {
+                writer.delete_term(Term::from_field_text(f.path, &key));
+                summary.changed += 1;
+            } else {
+                summary.new += 1;
+            }
+            for doc in docs {
+                add(doc)?;
+            }
+            add(file_record(ko, &file, &hash))?;
+            summary.articles += articles;
+            summary.passages += passages;
+            summary.record_problems.extend(problems);
+        }
+        Outcome::Failed { file, reason } => {
+            summary.failed.push(Failure {
+                path: file.path,
+                reason,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The manifest key of a path: its text (lossy for names that are not UTF-8).
+fn path_key(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// The `article` term of a file's manifest record.
+fn file_record_key(path_key: &str) -> String {
+    format!("file:{path_key}")
+}
+
+fn file_record(ko: &KoIndex, file: &FoundFile, hash: &str) -> TantivyDocument {
+    let f = &ko.fields;
+    let key = path_key(&file.path);
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.kind, KIND_FILE);
+    doc.add_text(f.path, &key);
+    doc.add_text(f.article, file_record_key(&key));
+    doc.add_text(f.file_hash, hash);
+    doc.add_u64(f.file_size, file.size);
+    doc.add_i64(f.file_mtime, file.mtime_ns);
+    doc
+}
+
+/// Reads every file record of the last commit.
+fn load_manifest(ko: &KoIndex) -> Result<HashMap<String, FileRecord>> {
+    let reader = ko
+        .index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| Error::tantivy(&ko.path, e))?;
+    let searcher = reader.searcher();
+    let f = &ko.fields;
+    let query = TermQuery::new(
+        Term::from_field_text(f.kind, KIND_FILE),
+        IndexRecordOption::Basic,
+    );
+    let docs = searcher
+        .search(&query, &DocSetCollector)
+        .map_err(|e| Error::tantivy(&ko.path, e))?;
+    let mut manifest = HashMap::with_capacity(docs.len());
+    let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for addr in docs {
+        by_segment
+            .entry(addr.segment_ord)
+            .or_default()
+            .push(addr.doc_id);
+    }
+    for (segment, ids) in by_segment {
+        let seg = searcher.segment_reader(segment);
+        let ff = seg.fast_fields();
+        let corrupt = |e: tantivy::TantivyError| Error::tantivy(&ko.path, e);
+        let path_col = ff
+            .str("path")
+            .map_err(corrupt)?
+            .ok_or_else(|| Error::Config("schema: path is not a fast field".into()))?;
+        let hash_col = ff
+            .str("file_hash")
+            .map_err(corrupt)?
+            .ok_or_else(|| Error::Config("schema: file_hash is not a fast field".into()))?;
+        let size_col = ff.u64("file_size").map_err(corrupt)?;
+        let mtime_col = ff.i64("file_mtime").map_err(corrupt)?;
+        let mut path = String::new();
+        let mut hash = String::new();
+        for id in ids {
+            path.clear();
+            hash.clear();
+            let (Some(p_ord), Some(h_ord)) =
+                (path_col.term_ords(id).next(), hash_col.term_ords(id).next())
+            else {
+                continue;
+            };
+            path_col
+                .ord_to_str(p_ord, &mut path)
+                .map_err(|e| Error::io(&ko.path, e))?;
+            hash_col
+                .ord_to_str(h_ord, &mut hash)
+                .map_err(|e| Error::io(&ko.path, e))?;
+            manifest.insert(
+                path.clone(),
+                FileRecord {
+                    size: size_col.first(id).unwrap_or(0),
+                    mtime_ns: mtime_col.first(id).unwrap_or(0),
+                    hash: hash.clone(),
+                },
+            );
+        }
+    }
+    Ok(manifest)
+}
+
+/// Reads, decodes, parses and cuts one file (on a worker thread).
+fn process(
+    ko: &KoIndex,
+    file: &FoundFile,
+    old: Option<&FileRecord>,
+    encoding: Option<Encoding>,
+    parse_options: &ParseOptions,
+) -> Outcome {
+    let fail = |reason: String| Outcome::Failed {
+        file: file.clone(),
+        reason,
+    };
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => return fail(format!("cannot read: {e}")),
+    };
+    let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
+    // The size and time seen by the walk may be stale if the file changed since: record what
+    // was actually read.
+    let file = FoundFile {
+        size: bytes.len() as u64,
+        ..file.clone()
+    };
+    if old.is_some_and(|o| o.hash == hash) {
+        return Outcome::SameContent { file, hash };
+    }
+    let decoded = match decode::decode(&bytes, encoding) {
+        Ok(d) => d,
+        Err(e) => return fail(e.to_string()),
+    };
+    drop(bytes);
+    let stem = file
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parsed = match parse::parse(file.format, &decoded.text, &stem, parse_options) {
+        Ok(p) => p,
+        Err(e) => return fail(e.to_string()),
+    };
+    let problems = parsed
+        .problems
+        .iter()
+        .map(|p| Failure {
+            path: file.path.clone(),
+            reason: match file.format {
+                Format::JsonLines => format!("line {}: {}", p.record, p.reason),
+                _ => format!("record {}: {}", p.record, p.reason),
+            },
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut passages = 0;
+    let articles = parsed.articles.len();
+    for (i, article) in parsed.articles.iter().enumerate() {
+        passages += article_docs(ko, &file, decoded.encoding, &stem, i, article, &mut docs);
+    }
+    Outcome::Indexed {
+        file,
+        hash,
+        docs,
+        articles,
+        passages,
+        problems,
+    }
+}
+
+/// A stable id for articles that carry none: the first 16 hex digits of the path's hash, and
+/// the record number for files holding several.
+pub fn stable_id(path: &str, record: Option<usize>) -> String {
+    let h = blake3::hash(path.as_bytes()).to_hex();
+    match record {
+        Some(r) => format!("{}-{r}", &h[..16]),
+        None => h[..16].to_string(),
+    }
+}
+
+/// Turns one article into passage documents; returns how many.
+fn article_docs(
+    ko: &KoIndex,
+    file: &FoundFile,
+    encoding: Encoding,
+    stem: &str,
+    index_in_file: usize,
+    article: &Article,
+    out: &mut Vec<TantivyDocument>,
+) -> usize {
+    let f = &ko.fields;
+    let key = path_key(&file.path);
+    let split = passage::split(&article.paragraphs, &ko.config.passages);
+    let record = article.record.or(match file.format {
+        Format::Json | Format::JsonLines => Some(index_in_file),
+        _ => None,
+    });
+    let article_key = match record {
+        Some(r) => format!("{key}#{r}"),
+        None => key.clone(),
+    };
+    let id = article
+        .id
+        .clone()
+        .unwrap_or_else(|| stable_id(&key, record));
+    let title = article.title.clone().unwrap_or_else(|| stem.to_string());
+    let meta = if article.meta.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&article.meta).unwrap_or_default()
+    };
+    let date_num = article
+        .date
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .and_then(|d| d.replace('-', "").parse::<i64>().ok());
+    let total = split.passages.len();
+    for p in &split.passages {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, KIND_PASSAGE);
+        doc.add_text(f.path, &key);
+        doc.add_text(f.path_text, &key);
+        doc.add_text(f.article, &article_key);
+        doc.add_text(f.id, &id);
+        doc.add_text(f.title, &title);
+        doc.add_text(f.text, split.passage_text(p));
+        for (field, value) in [
+            (f.source, &article.source),
+            (f.author, &article.author),
+            (f.url, &article.url),
+            (f.date, &article.date),
+        ] {
+            if let Some(v) = value {
+                doc.add_text(field, v);
+            }
+        }
+        if let Some(n) = date_num {
+            doc.add_i64(f.date_num, n);
+        }
+        doc.add_text(f.format, format_name(file.format));
+        doc.add_text(f.encoding, encoding.name());
+        if let Some(r) = record {
+            doc.add_u64(f.record, r as u64);
+        }
+        doc.add_u64(f.passage, p.ordinal as u64);
+        doc.add_u64(f.passages, total as u64);
+        doc.add_u64(f.byte_start, p.byte_start as u64);
+        doc.add_u64(f.byte_end, p.byte_end as u64);
+        doc.add_u64(f.char_start, p.char_start as u64);
+        doc.add_u64(f.char_end, p.char_end as u64);
+        if !meta.is_empty() {
+            doc.add_text(f.meta, &meta);
+        }
+        out.push(doc);
+    }
+    total
+}
+
+/// The name of a format as stored.
+pub fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Text => "text",
+        Format::Markdown => "markdown",
+        Format::Html => "html",
+        Format::Json => "json",
+        Format::JsonLines => "jsonl",
+    }
+}

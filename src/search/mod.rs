@@ -1,0 +1,3 @@
+//! Search: query parsing, ranking, snippets.
+
+pub mod query;
