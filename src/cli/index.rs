@@ -67,6 +67,10 @@ pub struct Args {
     /// No passage is longer than this many characters.
     #[arg(long, value_name = "CHARS")]
     passage_max: Option<usize>,
+    /// Commit at least this often (seconds); a run that is stopped loses at most this much
+    /// work, and a commit is never made in the middle of a file.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
+    commit_every: f64,
     /// If another `kosearch index` holds the index, wait for it instead of failing.
     #[arg(long)]
     wait: bool,
@@ -97,6 +101,14 @@ fn parse_size(s: &str) -> anyhow::Result<u64> {
         .parse()
         .with_context(|| format!("--max-size {s}: expected a number of bytes, or with K, M, G"))?;
     Ok(n.saturating_mul(mult))
+}
+
+/// Checks `--commit-every`.
+fn commit_interval(seconds: f64) -> anyhow::Result<Duration> {
+    if !(0.0..=1e9).contains(&seconds) {
+        bail!("--commit-every {seconds}: expected a number of seconds, 0 or more");
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Runs `kosearch index`.
@@ -155,6 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             hidden: args.hidden,
         },
         encoding,
+        commit_every: commit_interval(args.commit_every)?,
         jobs: args
             .jobs
             .unwrap_or_else(|| UpdateOptions::default().jobs)

@@ -198,27 +198,43 @@ impl KoIndex {
             passages,
             fields,
         };
-        let analyzer = recorded_analyzer(&config, dict)?;
+        let analyzer = recorded_analyzer(&config, dict.clone())?;
         config.analyzer_fingerprint = analyzer.fingerprint();
-        std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
-        let index = tantivy::Index::create_in_dir(path, schema.to_tantivy()?)
-            .map_err(|e| Error::tantivy(path, e))?;
-        write_atomically(
-            &path.join(CONFIG_FILE),
-            serde_json::to_string_pretty(&config)
-                .map_err(|e| Error::Config(e.to_string()))?
-                .as_bytes(),
-        )?;
-        let fields = Fields::new(&index.schema())?;
-        let analyzer = Arc::new(analyzer);
-        register_analyzers(&index, analyzer.clone());
-        Ok(KoIndex {
-            index,
-            path: path.to_path_buf(),
-            config,
-            fields,
-            analyzer,
-        })
+        // Built in a temporary folder beside the target and renamed into place, so a run
+        // killed here leaves either no index or a whole empty one, never half of one.
+        let name = path.file_name().ok_or_else(|| {
+            Error::Config(format!("--index {}: not a folder name", path.display()))
+        })?;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{}.creating-", name.to_string_lossy()))
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        {
+            let index = tantivy::Index::create_in_dir(tmp.path(), schema.to_tantivy()?)
+                .map_err(|e| Error::tantivy(path, e))?;
+            drop(index);
+            write_atomically(
+                &tmp.path().join(CONFIG_FILE),
+                serde_json::to_string_pretty(&config)
+                    .map_err(|e| Error::Config(e.to_string()))?
+                    .as_bytes(),
+            )?;
+        }
+        if path.is_dir() {
+            // Only an empty folder may stand where the index goes (the caller checks).
+            std::fs::remove_dir(path).map_err(|e| Error::io(path, e))?;
+        }
+        let tmp = tmp.keep();
+        if let Err(e) = std::fs::rename(&tmp, path) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(Error::io(path, e));
+        }
+        KoIndex::open(path, dict)
     }
 }
 
@@ -231,4 +247,102 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// One passage as the index holds it, reduced to what identifies it and its content.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PassageEntry {
+    /// The file's path.
+    pub path: String,
+    /// The article key (the path, with `#record` for JSON records).
+    pub article: String,
+    /// 0-based passage number within the article.
+    pub passage: u64,
+    /// How many passages the article has.
+    pub passages: u64,
+    /// The first 32 hex digits of the passage text's BLAKE3 hash.
+    pub text_hash: String,
+}
+
+/// What the last commit of an index holds, for checks and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inventory {
+    /// Every passage, sorted.
+    pub passages: Vec<PassageEntry>,
+    /// Every file in the manifest, sorted.
+    pub files: Vec<String>,
+}
+
+impl Inventory {
+    /// Problems that make the inventory inconsistent: a passage listed twice, an article
+    /// missing some of its passages, passages of a file the manifest does not list.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let files: std::collections::BTreeSet<&str> =
+            self.files.iter().map(String::as_str).collect();
+        let mut by_article: std::collections::BTreeMap<&str, Vec<&PassageEntry>> =
+            std::collections::BTreeMap::new();
+        for p in &self.passages {
+            by_article.entry(p.article.as_str()).or_default().push(p);
+        }
+        for (article, ps) in by_article {
+            let expected = ps[0].passages;
+            let ordinals: Vec<u64> = ps.iter().map(|p| p.passage).collect();
+            if ordinals != (0..expected).collect::<Vec<_>>() {
+                out.push(format!(
+                    "{article}: passages {ordinals:?}, expected 0..{expected}"
+                ));
+            }
+            if !files.contains(ps[0].path.as_str()) {
+                out.push(format!("{article}: its file is not in the manifest"));
+            }
+        }
+        out
+    }
+}
+
+impl KoIndex {
+    /// Reads every passage and manifest record of the last commit.
+    pub fn inventory(&self) -> Result<Inventory> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::schema::Value;
+        let err = |e| Error::tantivy(&self.path, e);
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        let searcher = reader.searcher();
+        let f = &self.fields;
+        let all = searcher
+            .search(&tantivy::query::AllQuery, &DocSetCollector)
+            .map_err(err)?;
+        let mut inventory = Inventory::default();
+        for addr in all {
+            let doc: tantivy::TantivyDocument = searcher.doc(addr).map_err(err)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let num = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+            if doc.get_first(f.file_hash).is_some() {
+                inventory.files.push(text(f.path));
+            } else {
+                let body = text(f.text);
+                inventory.passages.push(PassageEntry {
+                    path: text(f.path),
+                    article: text(f.article),
+                    passage: num(f.passage),
+                    passages: num(f.passages),
+                    text_hash: blake3::hash(body.as_bytes()).to_hex()[..32].to_string(),
+                });
+            }
+        }
+        inventory.passages.sort();
+        inventory.files.sort();
+        Ok(inventory)
+    }
 }

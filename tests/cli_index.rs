@@ -1,0 +1,520 @@
+//! `kosearch index` as a user runs it: formats, incremental updates, failures, locking,
+//! mismatches and recovery after a killed run.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use kosearch::index::{Inventory, KoIndex};
+use serde::Deserialize;
+
+fn kosearch() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
+    cmd.current_dir(common::root())
+        .env_remove("KOSEARCH_INDEX")
+        .env_remove("KOSEARCH_USER_DICT");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    kosearch().args(args).output().expect("kosearch runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The documented `--json` summary, read back strictly.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct JsonSummary {
+    index: PathBuf,
+    files: usize,
+    new: usize,
+    changed: usize,
+    removed: usize,
+    unchanged: usize,
+    failed: Vec<JsonFailure>,
+    record_problems: Vec<JsonFailure>,
+    skipped: BTreeMap<String, usize>,
+    skipped_listed: Vec<JsonFailure>,
+    articles: usize,
+    passages: usize,
+    bytes_read: u64,
+    commits: usize,
+    seconds: f64,
+    interrupted: bool,
+    mb_per_s: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFailure {
+    path: PathBuf,
+    reason: String,
+}
+
+/// Runs `kosearch index --json --index IDX DIR… EXTRA…` and reads the summary.
+fn index(idx: &Path, dirs: &[&Path], extra: &[&str]) -> (Output, JsonSummary) {
+    let mut cmd = kosearch();
+    cmd.arg("index").arg("--json").arg("--index").arg(idx);
+    cmd.args(dirs).args(extra);
+    let out = cmd.output().expect("kosearch runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let summary = serde_json::from_str(text.trim())
+        .unwrap_or_else(|e| panic!("summary {text:?}: {e}; stderr: {}", stderr(&out)));
+    (out, summary)
+}
+
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn sample_copy(dir: &Path) -> PathBuf {
+    let articles = dir.join("articles");
+    copy_tree(&common::path("data/articles"), &articles);
+    articles
+}
+
+fn count_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_type().is_file())
+        .count()
+}
+
+fn inventory(idx: &Path) -> Inventory {
+    let ko = KoIndex::open(idx, common::dict()).expect("index opens");
+    ko.inventory().expect("inventory reads")
+}
+
+#[test]
+fn indexes_every_sample_and_a_rerun_reads_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = sample_copy(tmp.path());
+    let idx = tmp.path().join("idx");
+    let files = count_files(&articles);
+
+    let (out, s) = index(&idx, &[&articles], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.files, files);
+    assert_eq!(s.new, files);
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    assert!(s.articles >= 30, "{} articles", s.articles);
+    assert!(s.passages >= s.articles);
+    let inv = inventory(&idx);
+    assert!(inv.problems().is_empty(), "{:?}", inv.problems());
+    assert_eq!(inv.files.len(), files);
+    assert_eq!(inv.passages.len(), s.passages);
+
+    let (out, again) = index(&idx, &[&articles], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (again.new, again.changed, again.removed, again.unchanged),
+        (0, 0, 0, files)
+    );
+    assert_eq!(again.bytes_read, 0, "unchanged files are not read");
+    assert_eq!(inventory(&idx), inv);
+}
+
+#[test]
+fn changed_removed_added_and_touched_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = sample_copy(tmp.path());
+    let idx = tmp.path().join("idx");
+    let files = count_files(&articles);
+    let (out, _) = index(&idx, &[&articles], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let changed = articles.join("mobile/2026-02-26_foldable-launch.txt");
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("\n\n폴더블폰 수리비가 지난해보다 크게 올랐다는 소비자 불만도 이어지고 있다.\n");
+    std::fs::write(&changed, text).unwrap();
+    let removed = articles.join("life/2026-03-13_weather-spring.txt");
+    std::fs::remove_file(&removed).unwrap();
+    std::fs::write(
+        articles.join("new-article.md"),
+        "---\ntitle: 새 기사\ndate: 2026-03-20\n---\n\n소형언어모델 파인튜닝 비용이 내려가고 있다.\n",
+    )
+    .unwrap();
+    // Same content, new modification time: read and hashed, but not re-indexed.
+    let touched = articles.join("gpu/2026-03-02_datacenter-gpu-price.txt");
+    let bytes = std::fs::read(&touched).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&touched, bytes).unwrap();
+
+    let (out, s) = index(&idx, &[&articles], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (s.new, s.changed, s.removed, s.unchanged),
+        (1, 1, 1, files - 2),
+        "{s:?}"
+    );
+    let inv = inventory(&idx);
+    assert!(inv.problems().is_empty(), "{:?}", inv.problems());
+    let removed_key = std::fs::canonicalize(removed.parent().unwrap())
+        .unwrap()
+        .join("2026-03-13_weather-spring.txt");
+    assert!(
+        inv.passages
+            .iter()
+            .all(|p| Path::new(&p.path) != removed_key),
+        "passages of the removed file are gone"
+    );
+
+    // The same as building the changed folder from scratch.
+    let fresh = tmp.path().join("fresh");
+    let (out, _) = index(&fresh, &[&articles], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(inventory(&fresh), inv);
+}
+
+#[test]
+fn bad_files_are_reported_by_name_and_the_rest_is_indexed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("good.txt"),
+        "GPU 가격이 올랐다.\n\n공급이 부족하다.\n",
+    )
+    .unwrap();
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(dir.join("binary.txt"), binary).unwrap();
+    std::fs::write(dir.join("broken.json"), "{\"title\": \"제목\", \"text\": ").unwrap();
+    std::fs::write(dir.join("image.png"), [0x89, b'P', b'N', b'G']).unwrap();
+    let idx = tmp.path().join("idx");
+
+    let (out, s) = index(&idx, &[&dir], &[]);
+    assert_eq!(out.status.code(), Some(2), "a failed file makes exit 2");
+    let err = stderr(&out);
+    for name in ["binary.txt", "broken.json"] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("kosearch: failed: ") && l.contains(name)),
+            "{name} named in: {err}"
+        );
+    }
+    assert_eq!(s.failed.len(), 2, "{:?}", s.failed);
+    assert!(
+        s.failed
+            .iter()
+            .all(|f| !f.reason.is_empty() && f.path.starts_with(&dir))
+    );
+    assert_eq!((s.files, s.new), (3, 1));
+    assert_eq!(s.skipped.get("other extension"), Some(&1));
+    assert_eq!(inventory(&idx).files.len(), 1);
+
+    // Fixed files are picked up by the next run.
+    std::fs::write(
+        dir.join("broken.json"),
+        "{\"title\": \"제목\", \"text\": \"본문이다.\"}",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("binary.txt")).unwrap();
+    let (out, s) = index(&idx, &[&dir], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!((s.new, s.unchanged, s.failed.len()), (1, 1, 0));
+}
+
+#[test]
+fn a_second_writer_fails_fast_and_wait_queues() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "엔비디아 GPU 공급이 늘었다.\n").unwrap();
+    let idx = tmp.path().join("idx");
+    let (out, _) = index(&idx, &[&dir], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Another process's writer: this test holds tantivy's lock.
+    let ko = KoIndex::open(&idx, common::dict()).unwrap();
+    let writer = ko
+        .index
+        .writer::<tantivy::TantivyDocument>(15_000_000)
+        .unwrap();
+    std::fs::write(dir.join("b.txt"), "소형언어모델을 파인튜닝했다.\n").unwrap();
+    let started = Instant::now();
+    let out = run(&[
+        "index",
+        "--index",
+        idx.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("another `kosearch index`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10), "fails fast");
+
+    let child = kosearch()
+        .args(["index", "--wait", "--json", "--index"])
+        .arg(&idx)
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(writer);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: JsonSummary = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((s.new, s.unchanged), (1, 1));
+}
+
+#[test]
+fn a_changed_analyser_or_user_dictionary_asks_for_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "파인튜닝 비용이 줄었다.\n").unwrap();
+    let userdic = tmp.path().join("userdic.csv");
+    std::fs::write(&userdic, "파인튜닝,NNG\n").unwrap();
+    let idx = tmp.path().join("idx");
+    let user = ["--user-dict", userdic.to_str().unwrap()];
+    let (out, _) = index(&idx, &[&dir], &user);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    std::fs::write(&userdic, "파인튜닝,NNG\n소형언어모델,NNG\n").unwrap();
+    let out = run(&[
+        "index",
+        "--index",
+        idx.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("user dictionary") && err.contains("--rebuild"),
+        "{err}"
+    );
+
+    let config = idx.join("kosearch.json");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["analyzer_fingerprint"] = "analyzer-v0;another dictionary".into();
+    std::fs::write(&config, json.to_string()).unwrap();
+    let out = run(&[
+        "index",
+        "--index",
+        idx.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("another analyser or dictionary") && err.contains("--rebuild"),
+        "{err}"
+    );
+
+    let (out, s) = index(&idx, &[&dir], &["--rebuild", user[0], user[1]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.new, 1);
+}
+
+#[test]
+fn default_location_and_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "GPU 가격\n").unwrap();
+    let data_home = tmp.path().join("xdg");
+    let out = kosearch()
+        .env("XDG_DATA_HOME", &data_home)
+        .args(["index", "--quiet"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(KoIndex::exists(&data_home.join("kosearch").join("index")));
+
+    let env_idx = tmp.path().join("from-env");
+    let out = kosearch()
+        .env("KOSEARCH_INDEX", &env_idx)
+        .args(["index", "--quiet"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(KoIndex::exists(&env_idx));
+}
+
+#[test]
+fn bad_arguments_name_themselves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = tmp.path().join("idx");
+    let idx = idx.to_str().unwrap();
+    let missing = tmp.path().join("no-such-folder");
+    let cases: [(Vec<&str>, &str); 5] = [
+        (
+            vec!["index", "--index", idx, missing.to_str().unwrap()],
+            "no-such-folder",
+        ),
+        (
+            vec!["index", "--index", idx, "data", "--encoding", "latin-9"],
+            "--encoding",
+        ),
+        (
+            vec!["index", "--index", idx, "data", "--max-size", "lots"],
+            "--max-size",
+        ),
+        (
+            vec!["index", "--index", idx, "data", "--field", "title"],
+            "--field",
+        ),
+        (
+            vec!["index", "--index", idx, "data", "--commit-every=-1"],
+            "--commit-every",
+        ),
+    ];
+    for (args, named) in cases {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(named), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+    // A folder that is not an index is never written into or deleted.
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("keep.txt"), "mine").unwrap();
+    for extra in [None, Some("--rebuild")] {
+        let mut args = vec!["index", "--index", other.to_str().unwrap(), "data"];
+        args.extend(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("not a kosearch index"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(other.join("keep.txt")).unwrap(),
+        "mine"
+    );
+}
+
+/// A small deterministic generator (xorshift), seeded from the clock and printed, so a
+/// failure can be replayed with `KOSEARCH_TEST_SEED`.
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        let seed = std::env::var("KOSEARCH_TEST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+            });
+        eprintln!("seed {seed} (KOSEARCH_TEST_SEED)");
+        Rng(seed | 1)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let copies = 24;
+    for i in 0..copies {
+        copy_tree(
+            &common::path("data/articles"),
+            &corpus.join(format!("copy{i:02}")),
+        );
+    }
+    let idx = tmp.path().join("idx");
+    let mut rng = Rng::new();
+    let mut kills = 0;
+    for round in 0..6 {
+        let mut child = kosearch()
+            .args(["index", "--quiet", "--commit-every", "0.02", "--index"])
+            .arg(&idx)
+            .arg(&corpus)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The first run has the whole corpus to do; later ones only what changed.
+        let wait = if round == 0 {
+            100 + rng.below(800)
+        } else {
+            20 + rng.below(300)
+        };
+        std::thread::sleep(Duration::from_millis(wait));
+        if child.try_wait().unwrap().is_none() {
+            kills += 1;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if KoIndex::exists(&idx) {
+            let inv = inventory(&idx);
+            assert!(
+                inv.problems().is_empty(),
+                "round {round}: {:?}",
+                inv.problems()
+            );
+        }
+        // Between runs: a folder of files goes, two new ones come, a file changes.
+        let _ = std::fs::remove_dir_all(corpus.join(format!("copy{:02}", rng.below(copies))));
+        for k in 0..2 {
+            copy_tree(
+                &common::path("data/articles"),
+                &corpus.join(format!("new{round}-{k}")),
+            );
+        }
+        let changed = corpus
+            .join(format!("new{round}-0"))
+            .join("mobile/2026-02-26_foldable-launch.txt");
+        std::fs::write(
+            changed,
+            format!("폴더블폰 판매가 {round}만 대를 넘었다.\n\n출고가는 그대로다.\n"),
+        )
+        .unwrap();
+    }
+    assert!(
+        kills >= 1,
+        "no run was killed mid-way: the test proved nothing"
+    );
+    let (out, _) = index(&idx, &[&corpus], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recovered = inventory(&idx);
+    assert!(
+        recovered.problems().is_empty(),
+        "{:?}",
+        recovered.problems()
+    );
+
+    let fresh = tmp.path().join("fresh");
+    let (out, _) = index(&fresh, &[&corpus], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let clean = inventory(&fresh);
+    assert_eq!(recovered, clean);
+    eprintln!("{kills} kills mid-run, recovered exactly");
+}
