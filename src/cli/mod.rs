@@ -4,6 +4,7 @@
 pub mod analyze;
 pub mod index;
 mod progress;
+pub mod search;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ pub struct Cli {
 enum Command {
     /// Build or update an index from folders of articles.
     Index(index::Args),
+    /// Find the passages that match a query, best first.
+    Search(search::Args),
     /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
     Analyze(analyze::Args),
 }
@@ -39,6 +42,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index::run(args),
+        Command::Search(args) => search::run(args),
         Command::Analyze(args) => analyze::run(args),
     }
 }

@@ -1,3 +1,533 @@
-//! Search: query parsing, ranking, snippets.
+//! Search: query parsing ([`query`]), turning the parsed query into a tantivy query over the
+//! passages, ranking, and highlights ([`snippet`]).
+//!
+//! How a query word becomes terms: it is analysed exactly like the text, so `GPU를` looks for
+//! `gpu` and `모델들` for `모델`. A word that analyses into several morphemes, or a compound
+//! (`소형언어모델` → 소형언어모델, 소형, 언어, 모델), matches as a phrase of its finest parts
+//! (which finds both the compound and the spaced form `소형 언어 모델`, since a compound's parts
+//! take consecutive positions in the index), or as the whole compound; its parts alone match
+//! too, with less weight, unless the word is required (`+word`).
+//!
+//! Ranking: BM25 over the passage text, plus the article title with less weight; for a query
+//! of several words, passages where they stand close together (a sloppy phrase) rank higher.
+//! Ties break by article and passage number, so the order is the same on every run.
 
 pub mod query;
+pub mod snippet;
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::tokenizer::TokenStream;
+use tantivy::{DocAddress, IndexReader, Term};
+
+use crate::analysis::{Scratch, TokenKind};
+use crate::error::{Error, Result};
+use crate::index::KoIndex;
+use query::{FieldName, Node, Occur};
+
+/// Weight of the title against the passage text.
+pub const TITLE_WEIGHT: f32 = 0.5;
+/// Weight of a word's single parts when the word itself is not found whole.
+pub const PART_WEIGHT: f32 = 0.3;
+/// Weight of the proximity clause (all query words within a few positions).
+pub const PROXIMITY_WEIGHT: f32 = 0.5;
+/// How far apart, in positions, the words of a query may stand for the proximity bonus.
+pub const PROXIMITY_SLOP: u32 = 4;
+
+/// What to return.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip first.
+    pub offset: usize,
+    /// At most this many passages per article.
+    pub per_article: Option<usize>,
+    /// Only articles dated on or after this day (`YYYYMMDD`).
+    pub since: Option<i64>,
+    /// Only articles dated on or before this day (`YYYYMMDD`).
+    pub until: Option<i64>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            per_article: None,
+            since: None,
+            until: None,
+        }
+    }
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// 1-based rank, counting skipped hits.
+    pub rank: usize,
+    /// The ranking score.
+    pub score: f32,
+    /// The record id for JSON/JSONL input, else a stable id derived from the path.
+    pub id: String,
+    /// The file.
+    pub path: String,
+    /// The article key (the path, with `#record` for JSON records).
+    pub article: String,
+    /// Headline.
+    pub title: String,
+    /// Publication date (`YYYY-MM-DD` when known).
+    pub date: Option<String>,
+    /// Publisher.
+    pub source: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// 0-based passage number in the article.
+    pub passage: u64,
+    /// Passages in the article.
+    pub passages: u64,
+    /// The passage text.
+    pub text: String,
+    /// Byte range of the passage in the article text.
+    pub byte_start: u64,
+    /// End of the byte range.
+    pub byte_end: u64,
+    /// Character range of the passage in the article text.
+    pub char_start: u64,
+    /// End of the character range.
+    pub char_end: u64,
+    /// Byte ranges in `text` of the words that matched.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// The outcome of a search.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// Passages that match, in all.
+    pub total: usize,
+    /// The page asked for.
+    pub hits: Vec<Hit>,
+}
+
+/// A query ready to run: the tantivy query and the terms to highlight.
+pub struct Compiled {
+    /// The query.
+    pub query: Box<dyn Query>,
+    /// Index terms of the positive words, for highlighting.
+    pub terms: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("query", &self.query)
+            .field("terms", &self.terms)
+            .finish()
+    }
+}
+
+/// Searches one index.
+pub struct Searcher {
+    ko: KoIndex,
+    reader: IndexReader,
+}
+
+impl std::fmt::Debug for Searcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Searcher").field("index", &self.ko).finish()
+    }
+}
+
+/// One analysed query word: its finest terms with positions, and its compound wholes.
+#[derive(Debug, Default)]
+struct WordTerms {
+    fine: Vec<(usize, String)>,
+    wholes: Vec<String>,
+}
+
+impl Searcher {
+    /// A searcher over the last commit of `ko`.
+    pub fn new(ko: KoIndex) -> Result<Searcher> {
+        let reader = ko
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| Error::tantivy(&ko.path, e))?;
+        Ok(Searcher { ko, reader })
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &KoIndex {
+        &self.ko
+    }
+
+    /// Turns a parsed query into a tantivy query. `None` when no word of it yields a term
+    /// (a query of particles only).
+    pub fn compile(&self, node: &Node) -> Option<Compiled> {
+        let mut c = Compiler {
+            ko: &self.ko,
+            scratch: Scratch::default(),
+            terms: BTreeSet::new(),
+        };
+        let query = c.node(node, Occur::Should)?;
+        let query = match c.proximity(node) {
+            Some(near) => Box::new(BooleanQuery::new(vec![
+                (TOccur::Must, query),
+                (TOccur::Should, near),
+            ])),
+            None => query,
+        };
+        Some(Compiled {
+            query,
+            terms: c.terms,
+        })
+    }
+
+    /// Runs a query.
+    pub fn search(&self, node: &Node, options: &SearchOptions) -> Result<Results> {
+        let Some(compiled) = self.compile(node) else {
+            return Err(Error::Config(
+                "the query has no word to search for (only particles or punctuation)".into(),
+            ));
+        };
+        self.run(&compiled, options)
+    }
+
+    /// Runs a compiled query.
+    pub fn run(&self, compiled: &Compiled, options: &SearchOptions) -> Result<Results> {
+        let f = &self.ko.fields;
+        let err = |e| Error::tantivy(&self.ko.path, e);
+        let query: Box<dyn Query> = if options.since.is_some() || options.until.is_some() {
+            let bound = |d: Option<i64>, inclusive: fn(Term) -> Bound<Term>| match d {
+                Some(d) => inclusive(Term::from_field_i64(f.date_num, d)),
+                None => Bound::Unbounded,
+            };
+            let range = RangeQuery::new(
+                bound(options.since, Bound::Included),
+                bound(options.until, Bound::Included),
+            );
+            Box::new(BooleanQuery::new(vec![
+                (TOccur::Must, compiled.query.box_clone()),
+                (TOccur::Must, Box::new(range)),
+            ]))
+        } else {
+            compiled.query.box_clone()
+        };
+        let searcher = self.reader.searcher();
+        let wanted = options.offset + options.limit;
+        let mut fetch = if options.per_article.is_some() {
+            wanted * 4 + 20
+        } else {
+            wanted
+        };
+        loop {
+            let (total, top) = searcher
+                .search(
+                    &*query,
+                    &(Count, TopDocs::with_limit(fetch.max(1)).order_by_score()),
+                )
+                .map_err(err)?;
+            let exhausted = top.len() < fetch;
+            let mut hits = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                hits.push(self.hit(&searcher, score, addr)?);
+            }
+            hits.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.article.cmp(&b.article))
+                    .then_with(|| a.passage.cmp(&b.passage))
+            });
+            if let Some(cap) = options.per_article {
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                hits.retain(|h| {
+                    let n = seen.entry(h.article.clone()).or_default();
+                    *n += 1;
+                    *n <= cap
+                });
+            }
+            if hits.len() >= wanted || exhausted {
+                let mut page: Vec<Hit> = hits
+                    .into_iter()
+                    .enumerate()
+                    .skip(options.offset)
+                    .take(options.limit)
+                    .map(|(i, mut h)| {
+                        h.rank = i + 1;
+                        h
+                    })
+                    .collect();
+                for h in &mut page {
+                    h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &compiled.terms);
+                }
+                return Ok(Results { total, hits: page });
+            }
+            fetch *= 4;
+        }
+    }
+
+    fn hit(&self, searcher: &tantivy::Searcher, score: f32, addr: DocAddress) -> Result<Hit> {
+        let f = &self.ko.fields;
+        let doc: tantivy::TantivyDocument = searcher
+            .doc(addr)
+            .map_err(|e| Error::tantivy(&self.ko.path, e))?;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        Ok(Hit {
+            rank: 0,
+            score,
+            id: text(f.id).unwrap_or_default(),
+            path: text(f.path).unwrap_or_default(),
+            article: text(f.article).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            date: text(f.date),
+            source: text(f.source),
+            author: text(f.author),
+            url: text(f.url),
+            passage: num(f.passage),
+            passages: num(f.passages),
+            text: text(f.text).unwrap_or_default(),
+            byte_start: num(f.byte_start),
+            byte_end: num(f.byte_end),
+            char_start: num(f.char_start),
+            char_end: num(f.char_end),
+            highlights: Vec::new(),
+        })
+    }
+}
+
+struct Compiler<'a> {
+    ko: &'a KoIndex,
+    scratch: Scratch,
+    terms: BTreeSet<String>,
+}
+
+impl Compiler<'_> {
+    fn node(&mut self, node: &Node, occur: Occur) -> Option<Box<dyn Query>> {
+        let positive = occur != Occur::MustNot;
+        match node {
+            Node::Word { field, text } => {
+                self.fielded(*field, text, occur == Occur::Must, positive, false)
+            }
+            Node::Phrase { field, text } => self.fielded(*field, text, true, positive, true),
+            Node::Group(clauses) => {
+                let mut out: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+                let mut has_positive = false;
+                for (o, child) in clauses {
+                    let child_positive = positive && *o != Occur::MustNot;
+                    let Some(q) =
+                        self.node(child, if child_positive { *o } else { Occur::MustNot })
+                    else {
+                        continue;
+                    };
+                    let t = match o {
+                        Occur::Should => TOccur::Should,
+                        Occur::Must => TOccur::Must,
+                        Occur::MustNot => TOccur::MustNot,
+                    };
+                    has_positive |= t != TOccur::MustNot;
+                    out.push((t, q));
+                }
+                if !has_positive {
+                    return None;
+                }
+                if out.len() == 1 && out[0].0 != TOccur::MustNot {
+                    return out.pop().map(|(_, q)| q);
+                }
+                Some(Box::new(BooleanQuery::new(out)))
+            }
+        }
+    }
+
+    /// A word or phrase in one field, or in the default fields (text, and title with less
+    /// weight).
+    fn fielded(
+        &mut self,
+        field: Option<FieldName>,
+        text: &str,
+        strict: bool,
+        positive: bool,
+        phrase: bool,
+    ) -> Option<Box<dyn Query>> {
+        let f = self.ko.fields;
+        let word = match field {
+            Some(FieldName::Path) => self.path_terms(text),
+            _ => self.analyse(text),
+        };
+        if word.fine.is_empty() && word.wholes.is_empty() {
+            return None;
+        }
+        if positive {
+            self.terms.extend(word.fine.iter().map(|(_, t)| t.clone()));
+            self.terms.extend(word.wholes.iter().cloned());
+        }
+        let strict = strict || phrase;
+        match field {
+            None => {
+                let text_q = word_query(f.text, &word, strict)?;
+                let title_q = word_query(f.title, &word, strict)?;
+                Some(Box::new(BooleanQuery::new(vec![
+                    (TOccur::Should, text_q),
+                    (
+                        TOccur::Should,
+                        Box::new(BoostQuery::new(title_q, TITLE_WEIGHT)),
+                    ),
+                ])))
+            }
+            Some(FieldName::Title) => word_query(f.title, &word, strict),
+            Some(FieldName::Source) => word_query(f.source, &word, strict),
+            Some(FieldName::Author) => word_query(f.author, &word, strict),
+            Some(FieldName::Path) => word_query(f.path_text, &word, true),
+        }
+    }
+
+    /// Analyses a query word like the text.
+    fn analyse(&mut self, text: &str) -> WordTerms {
+        let mut out = WordTerms::default();
+        // (position, term, has indexed parts) of each morpheme; parts go to `fine`.
+        let mut pending: Option<(usize, String)> = None;
+        let mut parts_of_pending = false;
+        let mut fine = Vec::new();
+        let mut wholes = Vec::new();
+        self.ko.analyzer.analyze(text, &mut self.scratch, |t| {
+            if !t.indexed {
+                return;
+            }
+            match t.kind {
+                TokenKind::Morpheme => {
+                    if let Some(m) = pending.take() {
+                        if parts_of_pending {
+                            wholes.push(m.1);
+                        } else {
+                            fine.push(m);
+                        }
+                    }
+                    pending = Some((t.position, t.term.to_string()));
+                    parts_of_pending = false;
+                }
+                TokenKind::Part => {
+                    parts_of_pending = true;
+                    fine.push((t.position, t.term.to_string()));
+                }
+            }
+        });
+        if let Some(m) = pending.take() {
+            if parts_of_pending {
+                wholes.push(m.1);
+            } else {
+                fine.push(m);
+            }
+        }
+        fine.sort_by_key(|(p, _)| *p);
+        fine.dedup_by_key(|(p, _)| *p);
+        out.fine = fine;
+        out.wholes = wholes;
+        out
+    }
+
+    /// Splits a `path:` value like the path field is indexed.
+    fn path_terms(&mut self, text: &str) -> WordTerms {
+        let mut out = WordTerms::default();
+        if let Some(mut analyzer) = self.ko.index.tokenizers().get(crate::index::PATH_ANALYZER) {
+            let mut stream = analyzer.token_stream(text);
+            while let Some(t) = stream.next() {
+                out.fine.push((t.position, t.text.clone()));
+            }
+        }
+        out
+    }
+
+    /// The proximity bonus: every default-field word of the top level, in order, within a
+    /// few positions of one another.
+    fn proximity(&mut self, node: &Node) -> Option<Box<dyn Query>> {
+        let Node::Group(clauses) = node else {
+            return None;
+        };
+        let mut terms: Vec<String> = Vec::new();
+        for (o, child) in clauses {
+            if let (Occur::Should | Occur::Must, Node::Word { field: None, text }) = (o, child) {
+                let word = self.analyse(text);
+                match (word.wholes.first(), word.fine.len()) {
+                    (Some(whole), n) if n > 1 => terms.push(whole.clone()),
+                    _ => terms.extend(word.fine.into_iter().map(|(_, t)| t)),
+                }
+            }
+        }
+        terms.dedup();
+        if terms.len() < 2 {
+            return None;
+        }
+        let field = self.ko.fields.text;
+        let terms: Vec<(usize, Term)> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, Term::from_field_text(field, t)))
+            .collect();
+        let slop = PROXIMITY_SLOP * terms.len() as u32;
+        Some(Box::new(BoostQuery::new(
+            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+            PROXIMITY_WEIGHT,
+        )))
+    }
+}
+
+fn term_query(field: Field, term: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, term),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// A word in one field: its finest parts as a phrase, or its whole, or (when not strict) its
+/// parts one by one with less weight.
+fn word_query(field: Field, word: &WordTerms, strict: bool) -> Option<Box<dyn Query>> {
+    let mut alternatives: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+    match word.fine.as_slice() {
+        [] => {}
+        [(_, one)] => alternatives.push((TOccur::Should, term_query(field, one))),
+        many => {
+            let base = many[0].0;
+            let terms = many
+                .iter()
+                .map(|(p, t)| (p - base, Term::from_field_text(field, t)))
+                .collect();
+            alternatives.push((
+                TOccur::Should,
+                Box::new(PhraseQuery::new_with_offset(terms)),
+            ));
+            if !strict {
+                let parts: BTreeSet<&String> = many.iter().map(|(_, t)| t).collect();
+                for t in parts {
+                    alternatives.push((
+                        TOccur::Should,
+                        Box::new(BoostQuery::new(term_query(field, t), PART_WEIGHT)),
+                    ));
+                }
+            }
+        }
+    }
+    if word.fine.len() > 1 || word.fine.is_empty() {
+        for whole in &word.wholes {
+            alternatives.push((TOccur::Should, term_query(field, whole)));
+        }
+    }
+    match alternatives.len() {
+        0 => None,
+        1 => alternatives.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(alternatives))),
+    }
+}

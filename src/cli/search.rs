@@ -1,0 +1,284 @@
+//! `kosearch search`: ranked passages, for a reader (terminal) or a script (`--json`).
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use super::IndexArg;
+use crate::dictionary::KoDictionary;
+use crate::index::KoIndex;
+use crate::search::{Hit, SearchOptions, Searcher, query, snippet};
+
+/// Characters of passage text shown per hit (about two lines).
+const SNIPPET_CHARS: usize = 160;
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never (matches are marked with `**` instead).
+    Never,
+}
+
+/// Arguments of `kosearch search`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query: words (analysed like the text), "a phrase", -word, +word, OR, AND,
+    /// parentheses, title:, source:, author:, path:. Quote a query that holds -word or
+    /// quotes (`kosearch search '파인튜닝 -LoRA'`), or put it after `--`.
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    #[command(flatten)]
+    index: IndexArg,
+    /// Hits to show.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    limit: usize,
+    /// Hits to skip (for the next page).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    offset: usize,
+    /// At most N passages from one article.
+    #[arg(long, value_name = "N")]
+    per_article: Option<usize>,
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only articles dated on or before this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// One JSON object per hit (JSON Lines); fields in the README.
+    #[arg(long)]
+    json: bool,
+    /// Colour matches.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+/// Reads a `--since`/`--until` date into `YYYYMMDD`; a partial date takes the first day of
+/// its period for `--since` and the last for `--until`.
+fn parse_day(flag: &str, s: &str, end: bool) -> anyhow::Result<i64> {
+    let parts: Vec<&str> = s
+        .trim()
+        .split(['-', '.', '/'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let bad = || anyhow::anyhow!("{flag} {s}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD");
+    let num = |p: &str, lo: i64, hi: i64| -> anyhow::Result<i64> {
+        let n: i64 = p.parse().map_err(|_| bad())?;
+        if (lo..=hi).contains(&n) {
+            Ok(n)
+        } else {
+            Err(bad())
+        }
+    };
+    let (y, m, d) = match parts.as_slice() {
+        [y] => (
+            num(y, 1, 9999)?,
+            if end { 12 } else { 1 },
+            if end { 31 } else { 1 },
+        ),
+        [y, m] => (num(y, 1, 9999)?, num(m, 1, 12)?, if end { 31 } else { 1 }),
+        [y, m, d] => (num(y, 1, 9999)?, num(m, 1, 12)?, num(d, 1, 31)?),
+        _ => return Err(bad()),
+    };
+    Ok(y * 10000 + m * 100 + d)
+}
+
+/// A hit as `--json` prints it: the documented fields, in this order.
+#[derive(Debug, Serialize)]
+struct JsonHit<'a> {
+    rank: usize,
+    score: f32,
+    id: &'a str,
+    path: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    source: Option<&'a str>,
+    author: Option<&'a str>,
+    url: Option<&'a str>,
+    passage: u64,
+    passages: u64,
+    text: &'a str,
+    byte_start: u64,
+    byte_end: u64,
+    char_start: u64,
+    char_end: u64,
+    highlights: &'a [(usize, usize)],
+}
+
+impl<'a> From<&'a Hit> for JsonHit<'a> {
+    fn from(h: &'a Hit) -> Self {
+        JsonHit {
+            rank: h.rank,
+            score: h.score,
+            id: &h.id,
+            path: &h.path,
+            title: &h.title,
+            date: h.date.as_deref(),
+            source: h.source.as_deref(),
+            author: h.author.as_deref(),
+            url: h.url.as_deref(),
+            passage: h.passage,
+            passages: h.passages,
+            text: &h.text,
+            byte_start: h.byte_start,
+            byte_end: h.byte_end,
+            char_start: h.char_start,
+            char_end: h.char_end,
+            highlights: &h.highlights,
+        }
+    }
+}
+
+/// Runs `kosearch search`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let text = args.query.join(" ");
+    let node = match query::parse(&text) {
+        Ok(n) => n,
+        Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
+    };
+    let options = SearchOptions {
+        limit: args.limit,
+        offset: args.offset,
+        per_article: args.per_article.map(|n| n.max(1)),
+        since: args
+            .since
+            .as_deref()
+            .map(|s| parse_day("--since", s, false))
+            .transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|s| parse_day("--until", s, true))
+            .transpose()?,
+    };
+    let path = args.index.path();
+    let dict = Arc::new(KoDictionary::open_default()?);
+    let ko = KoIndex::open(&path, dict)?;
+    let searcher = Searcher::new(ko)?;
+    let results = searcher
+        .search(&node, &options)
+        .with_context(|| format!("query {text:?}"))?;
+
+    let stdout = std::io::stdout();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.json {
+        for hit in &results.hits {
+            serde_json::to_writer(&mut out, &JsonHit::from(hit))?;
+            writeln!(out)?;
+        }
+    } else {
+        for hit in &results.hits {
+            print_hit(&mut out, hit, color)?;
+        }
+        if results.hits.is_empty() {
+            writeln!(out, "no passage matches {text:?}")?;
+        } else {
+            writeln!(
+                out,
+                "{}–{} of {} passages",
+                options.offset + 1,
+                options.offset + results.hits.len(),
+                results.total
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(if results.hits.is_empty() {
+        ExitCode::from(super::EXIT_NO_HITS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_hit(out: &mut impl Write, hit: &Hit, color: bool) -> std::io::Result<()> {
+    let (bold, dim, mark, reset) = if color {
+        ("\x1b[1m", "\x1b[2m", "\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("", "", "**", "")
+    };
+    let meta: Vec<&str> = [
+        hit.date.as_deref(),
+        hit.source.as_deref(),
+        hit.author.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    writeln!(
+        out,
+        "{bold}{}. {}{reset}  {dim}{:.2}{}{reset}",
+        hit.rank,
+        hit.title,
+        hit.score,
+        if meta.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", meta.join(" · "))
+        }
+    )?;
+    writeln!(
+        out,
+        "   {dim}{} · passage {}/{}{reset}",
+        hit.path,
+        hit.passage + 1,
+        hit.passages
+    )?;
+    let (start, end) = snippet::window(&hit.text, &hit.highlights, SNIPPET_CHARS);
+    let mut line = String::new();
+    if start > 0 {
+        line.push('…');
+    }
+    let mut at = start;
+    let close = if color { reset } else { mark };
+    for &(s, e) in &hit.highlights {
+        if e <= start || s >= end {
+            continue;
+        }
+        let (s, e) = (s.max(start), e.min(end));
+        line.push_str(&hit.text[at..s]);
+        line.push_str(mark);
+        line.push_str(&hit.text[s..e]);
+        line.push_str(close);
+        at = e;
+    }
+    line.push_str(&hit.text[at..end]);
+    if end < hit.text.len() {
+        line.push('…');
+    }
+    let line: String = line
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    writeln!(out, "   {line}")?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_day;
+
+    #[test]
+    fn dates_for_since_and_until() {
+        assert_eq!(parse_day("--since", "2026", false).unwrap(), 20260101);
+        assert_eq!(parse_day("--until", "2026", true).unwrap(), 20261231);
+        assert_eq!(parse_day("--until", "2026-02", true).unwrap(), 20260231);
+        assert_eq!(parse_day("--since", "2026.03.14", false).unwrap(), 20260314);
+        for bad in ["", "yesterday", "2026-13", "2026-01-01-01", "2026-1-40"] {
+            let err = parse_day("--since", bad, false).unwrap_err().to_string();
+            assert!(err.starts_with("--since"), "{err}");
+        }
+    }
+}

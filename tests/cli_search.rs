@@ -1,0 +1,256 @@
+//! `kosearch search` as a user runs it, over an index of the sample articles.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+fn kosearch() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
+    cmd.current_dir(common::root())
+        .env_remove("KOSEARCH_INDEX")
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+/// An index of `data/articles`, built once per test binary.
+fn sample_index() -> &'static Path {
+    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = INDEX.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("idx");
+        let out = kosearch()
+            .args(["index", "--quiet", "--index"])
+            .arg(&path)
+            .arg("data/articles")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (tmp, path)
+    });
+    path
+}
+
+fn search(args: &[&str]) -> Output {
+    kosearch()
+        .arg("search")
+        .arg("--index")
+        .arg(sample_index())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The documented `--json` hit, read back strictly.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct JsonHit {
+    rank: usize,
+    score: f32,
+    id: String,
+    path: String,
+    title: String,
+    date: Option<String>,
+    source: Option<String>,
+    author: Option<String>,
+    url: Option<String>,
+    passage: u64,
+    passages: u64,
+    text: String,
+    byte_start: u64,
+    byte_end: u64,
+    char_start: u64,
+    char_end: u64,
+    highlights: Vec<(usize, usize)>,
+}
+
+fn hits(args: &[&str]) -> Vec<JsonHit> {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = search(&all);
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+fn highlighted(h: &JsonHit) -> Vec<&str> {
+    h.highlights.iter().map(|&(s, e)| &h.text[s..e]).collect()
+}
+
+#[test]
+fn json_hits_are_complete_ranked_and_highlighted() {
+    let hits = hits(&["GPU", "가격", "-n", "5"]);
+    assert_eq!(hits.len(), 5);
+    for (i, h) in hits.iter().enumerate() {
+        assert_eq!(h.rank, i + 1);
+        assert!(h.score > 0.0);
+        assert!(!h.id.is_empty() && !h.title.is_empty() && h.path.contains("data/articles"));
+        assert!(h.passage < h.passages);
+        assert!(h.byte_start < h.byte_end && h.char_start < h.char_end);
+        assert_eq!(h.text.chars().count() as u64, h.char_end - h.char_start);
+        assert_eq!(h.text.len() as u64, h.byte_end - h.byte_start);
+        let marked = highlighted(h);
+        assert!(!marked.is_empty(), "{h:?}");
+        for m in marked {
+            let m = m.to_lowercase();
+            assert!(m == "gpu" || m == "가격", "highlight {m:?}");
+        }
+    }
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(hits[0].title.contains("GPU"), "{}", hits[0].title);
+}
+
+#[test]
+fn particles_and_plurals_are_analysed_like_the_text() {
+    let a = hits(&["GPU를"]);
+    let b = hits(&["gpu"]);
+    assert!(!a.is_empty());
+    assert_eq!(
+        a.iter().map(|h| (&h.path, h.passage)).collect::<Vec<_>>(),
+        b.iter().map(|h| (&h.path, h.passage)).collect::<Vec<_>>()
+    );
+    let plural = hits(&["모델들"]);
+    assert!(
+        plural
+            .iter()
+            .all(|h| highlighted(h).iter().any(|m| m.contains("모델")))
+    );
+}
+
+#[test]
+fn a_compound_and_its_spaced_form_find_each_other() {
+    // One sample says 소형 언어 모델 (spaced) in a passage; others say 소형언어모델.
+    let compound = hits(&["소형언어모델", "-n", "50"]);
+    let spaced = hits(&["\"소형 언어 모델\"", "-n", "50"]);
+    let spaced_says_it = |h: &JsonHit| h.text.contains("소형 언어 모델");
+    let compact_says_it = |h: &JsonHit| h.text.contains("소형언어모델");
+    assert!(
+        compound.iter().any(spaced_says_it),
+        "compound finds the spaced form"
+    );
+    assert!(
+        spaced.iter().any(compact_says_it),
+        "phrase finds the compound"
+    );
+}
+
+#[test]
+fn operators_fields_and_dates() {
+    let all = hits(&["파인튜닝", "-n", "100"]);
+    let without = hits(&["-n", "100", "--", "파인튜닝", "-LoRA"]);
+    assert!(without.len() < all.len());
+    assert!(
+        without
+            .iter()
+            .all(|h| !h.text.to_lowercase().contains("lora"))
+    );
+
+    let either = hits(&["엔비디아", "OR", "스마트폰", "-n", "100"]);
+    let one = hits(&["스마트폰", "-n", "100"]);
+    assert!(either.len() >= one.len());
+
+    let titled = hits(&["title:파인튜닝", "-n", "100"]);
+    assert!(!titled.is_empty());
+    assert!(titled.iter().all(|h| h.title.contains("파인튜닝")));
+
+    let pathed = hits(&["path:finetune", "-n", "100"]);
+    assert!(!pathed.is_empty());
+    assert!(pathed.iter().all(|h| h.path.contains("finetune")));
+
+    let dated = hits(&[
+        "GPU",
+        "--since",
+        "2026-03",
+        "--until",
+        "2026-03-31",
+        "-n",
+        "100",
+    ]);
+    assert!(!dated.is_empty());
+    assert!(
+        dated
+            .iter()
+            .all(|h| h.date.as_deref().is_some_and(|d| d.starts_with("2026-03")))
+    );
+}
+
+#[test]
+fn paging_and_per_article_cap_are_deterministic() {
+    let first = hits(&["모델", "-n", "10"]);
+    let again = hits(&["모델", "-n", "10"]);
+    assert_eq!(
+        first
+            .iter()
+            .map(|h| (&h.path, h.passage))
+            .collect::<Vec<_>>(),
+        again
+            .iter()
+            .map(|h| (&h.path, h.passage))
+            .collect::<Vec<_>>()
+    );
+    let page2 = hits(&["모델", "-n", "5", "--offset", "5"]);
+    assert_eq!(page2[0].rank, 6);
+    assert_eq!(
+        page2
+            .iter()
+            .map(|h| (&h.path, h.passage))
+            .collect::<Vec<_>>(),
+        first[5..]
+            .iter()
+            .map(|h| (&h.path, h.passage))
+            .collect::<Vec<_>>()
+    );
+    let capped = hits(&["모델", "-n", "20", "--per-article", "1"]);
+    let mut articles: Vec<(&String, &String)> = capped.iter().map(|h| (&h.path, &h.id)).collect();
+    let n = articles.len();
+    articles.sort();
+    articles.dedup();
+    assert_eq!(articles.len(), n, "one passage per article");
+}
+
+#[test]
+fn exit_codes_and_messages() {
+    let out = search(&["xyzzyqwrt"]);
+    assert_eq!(out.status.code(), Some(1), "no hits");
+    let out = search(&["\"GPU 가격"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("query") && err.contains('^'), "{err}");
+    assert!(!err.contains("panicked"));
+    let out = search(&["GPU", "--since", "last week"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--since"));
+    let out = kosearch()
+        .args(["search", "--index", "/nonexistent/kosearch-index", "GPU"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kosearch index"));
+}
+
+#[test]
+fn plain_markers_on_a_pipe_and_colour_when_asked() {
+    let out = search(&["GPU", "-n", "1"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("**GPU**"), "{text}");
+    assert!(!text.contains('\x1b'));
+    let out = search(&["GPU", "-n", "1", "--color", "always"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\x1b[1;31mGPU\x1b[0m"), "{text}");
+}
