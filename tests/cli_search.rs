@@ -254,3 +254,73 @@ fn plain_markers_on_a_pipe_and_colour_when_asked() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("\x1b[1;31mGPU\x1b[0m"), "{text}");
 }
+
+#[test]
+fn batch_runs_write_trec_and_eval_scores_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let queries = tmp.path().join("queries.tsv");
+    // The second question does not parse as a query (unclosed quote): read as plain words.
+    std::fs::write(
+        &queries,
+        "q1\tGPU 가격\nq2\t\"소형언어모델 파인튜닝\nq3\txyzzyqwrt\n",
+    )
+    .unwrap();
+    let out = search(&["--batch", queries.to_str().unwrap(), "--trec", "-n", "5"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = run.lines().map(|l| l.split(' ').collect()).collect();
+    assert!(
+        lines
+            .iter()
+            .all(|c| c.len() == 6 && c[1] == "Q0" && c[5] == "kosearch")
+    );
+    for q in ["q1", "q2"] {
+        let ranks: Vec<&str> = lines.iter().filter(|c| c[0] == q).map(|c| c[3]).collect();
+        assert!(!ranks.is_empty(), "{q} has hits");
+        assert_eq!(ranks[0], "1");
+    }
+    assert!(lines.iter().all(|c| c[0] != "q3"));
+
+    // Judge q1's first hit relevant, q2's third, q3's something never found.
+    let first = |q: &str, rank: &str| {
+        lines
+            .iter()
+            .find(|c| c[0] == q && c[3] == rank)
+            .map(|c| c[2].to_string())
+            .unwrap()
+    };
+    let qrels = tmp.path().join("qrels.txt");
+    std::fs::write(
+        &qrels,
+        format!(
+            "q1 0 {} 1\nq2 0 {} 1\nq3 0 nothing 1\n",
+            first("q1", "1"),
+            first("q2", "3")
+        ),
+    )
+    .unwrap();
+    let run_file = tmp.path().join("run.txt");
+    std::fs::write(&run_file, &run).unwrap();
+    let out = kosearch()
+        .args(["eval", "--json", "--qrels"])
+        .arg(&qrels)
+        .arg("--run")
+        .arg(&run_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let close = |k: &str, v: f64| (m[k].as_f64().unwrap() - v).abs() < 1e-9;
+    assert!(close("recall_at_1", 1.0 / 3.0), "{m}");
+    assert!(close("mrr_at_10", (1.0 + 1.0 / 3.0) / 3.0), "{m}");
+    assert_eq!(m["queries"], 3);
+}

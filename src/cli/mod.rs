@@ -2,6 +2,7 @@
 //! layer knows about clap, terminals and exit codes.
 
 pub mod analyze;
+pub mod eval;
 pub mod index;
 mod progress;
 pub mod search;
@@ -34,6 +35,8 @@ enum Command {
     Index(index::Args),
     /// Find the passages that match a query, best first.
     Search(search::Args),
+    /// Score a TREC run against relevance judgements (Recall@k, MRR@10, nDCG@10).
+    Eval(eval::Args),
     /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
     Analyze(analyze::Args),
 }
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Analyze(args) => analyze::run(args),
     }
 }

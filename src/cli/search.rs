@@ -1,6 +1,7 @@
 //! `kosearch search`: ranked passages, for a reader (terminal) or a script (`--json`).
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,8 +33,16 @@ pub struct Args {
     /// The query: words (analysed like the text), "a phrase", -word, +word, OR, AND,
     /// parentheses, title:, source:, author:, path:. Quote a query that holds -word or
     /// quotes (`kosearch search '파인튜닝 -LoRA'`), or put it after `--`.
-    #[arg(required = true, value_name = "QUERY")]
+    #[arg(required_unless_present = "batch", value_name = "QUERY")]
     query: Vec<String>,
+    /// Run every query of a file (`id<TAB>query` per line) instead; a query that does not
+    /// parse is read as plain words.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    batch: Option<PathBuf>,
+    /// Print a TREC run (`query-id Q0 doc-id rank score kosearch`, one line per article
+    /// id, best passage first) instead of hits; for `kosearch eval`.
+    #[arg(long)]
+    trec: bool,
     #[command(flatten)]
     index: IndexArg,
     /// Hits to show.
@@ -137,11 +146,6 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
 
 /// Runs `kosearch search`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = args.query.join(" ");
-    let node = match query::parse(&text) {
-        Ok(n) => n,
-        Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
-    };
     let options = SearchOptions {
         limit: args.limit,
         offset: args.offset,
@@ -156,14 +160,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .as_deref()
             .map(|s| parse_day("--until", s, true))
             .transpose()?,
+        highlights: !args.trec,
+    };
+    let text = args.query.join(" ");
+    let node = match &args.batch {
+        Some(_) => None,
+        None => match query::parse(&text) {
+            Ok(n) => Some(n),
+            Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
+        },
     };
     let path = args.index.path();
     let dict = Arc::new(KoDictionary::open_default()?);
     let ko = KoIndex::open(&path, dict)?;
     let searcher = Searcher::new(ko)?;
+    if let Some(batch) = &args.batch {
+        return run_batch(&args, batch, &searcher, &options);
+    }
+    let node = node.context("no query")?;
     let results = searcher
         .search(&node, &options)
         .with_context(|| format!("query {text:?}"))?;
+    if args.trec {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write_trec(&mut out, "query", &results.hits)?;
+        out.flush()?;
+        return Ok(exit_for(!results.hits.is_empty()));
+    }
 
     let stdout = std::io::stdout();
     let color = match args.color {
@@ -196,11 +219,83 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if results.hits.is_empty() {
-        ExitCode::from(super::EXIT_NO_HITS)
-    } else {
+    Ok(exit_for(!results.hits.is_empty()))
+}
+
+fn exit_for(found: bool) -> ExitCode {
+    if found {
         ExitCode::SUCCESS
-    })
+    } else {
+        ExitCode::from(super::EXIT_NO_HITS)
+    }
+}
+
+/// TREC run lines for one query: one per article id, at its best passage's rank.
+fn write_trec(out: &mut impl Write, qid: &str, hits: &[Hit]) -> std::io::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let mut rank = 0;
+    for h in hits {
+        if seen.insert(h.id.as_str()) {
+            rank += 1;
+            writeln!(out, "{qid} Q0 {} {rank} {:.4} kosearch", h.id, h.score)?;
+        }
+    }
+    Ok(())
+}
+
+/// A `--batch` hit in JSON: the query id, then the hit's fields.
+#[derive(Serialize)]
+struct BatchHit<'a> {
+    query_id: &'a str,
+    #[serde(flatten)]
+    hit: JsonHit<'a>,
+}
+
+fn run_batch(
+    args: &Args,
+    batch: &std::path::Path,
+    searcher: &Searcher,
+    options: &SearchOptions,
+) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(batch)
+        .with_context(|| format!("--batch {}: cannot read", batch.display()))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut any = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((qid, q)) = line.split_once('\t') else {
+            bail!(
+                "--batch {}, line {}: expected query-id<TAB>query",
+                batch.display(),
+                i + 1
+            );
+        };
+        let qid = qid.trim();
+        let node = query::parse(q).or_else(|_| query::parse(&query::plain_words(q)));
+        let hits = match node.ok().and_then(|n| searcher.compile(&n)) {
+            Some(compiled) => searcher.run(&compiled, options)?.hits,
+            None => Vec::new(),
+        };
+        any |= !hits.is_empty();
+        if args.trec {
+            write_trec(&mut out, qid, &hits)?;
+        } else {
+            for hit in &hits {
+                serde_json::to_writer(
+                    &mut out,
+                    &BatchHit {
+                        query_id: qid,
+                        hit: JsonHit::from(hit),
+                    },
+                )?;
+                writeln!(out)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(exit_for(any))
 }
 
 fn print_hit(out: &mut impl Write, hit: &Hit, color: bool) -> std::io::Result<()> {

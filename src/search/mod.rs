@@ -12,6 +12,7 @@
 //! of several words, passages where they stand close together (a sloppy phrase) rank higher.
 //! Ties break by article and passage number, so the order is the same on every run.
 
+pub mod eval;
 pub mod query;
 pub mod snippet;
 
@@ -54,6 +55,8 @@ pub struct SearchOptions {
     pub since: Option<i64>,
     /// Only articles dated on or before this day (`YYYYMMDD`).
     pub until: Option<i64>,
+    /// Compute each hit's highlights (a second analysis of its passage).
+    pub highlights: bool,
 }
 
 impl Default for SearchOptions {
@@ -64,6 +67,7 @@ impl Default for SearchOptions {
             per_article: None,
             since: None,
             until: None,
+            highlights: true,
         }
     }
 }
@@ -267,7 +271,7 @@ impl Searcher {
                         h
                     })
                     .collect();
-                for h in &mut page {
+                for h in page.iter_mut().filter(|_| options.highlights) {
                     h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &compiled.terms);
                 }
                 return Ok(Results { total, hits: page });

@@ -382,6 +382,25 @@ impl Parser {
     }
 }
 
+/// A query's text with every operator character made a space and operator words dropped, so
+/// that it parses as plain words (for natural-language questions in batch runs).
+pub fn plain_words(query: &str) -> String {
+    query
+        .chars()
+        .map(|c| {
+            if matches!(c, '"' | '(' | ')' | '+' | '-' | ':') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "AND" | "OR" | "NOT"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Parses a query.
 pub fn parse(query: &str) -> Result<Node, QueryError> {
     let toks = lex(query)?;
