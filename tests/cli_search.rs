@@ -227,6 +227,13 @@ fn paging_and_per_article_cap_are_deterministic() {
 fn exit_codes_and_messages() {
     let out = search(&["xyzzyqwrt"]);
     assert_eq!(out.status.code(), Some(1), "no hits");
+    let out = search(&["을", "단순히"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "only words that are not indexed: no hits"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("indexed"));
     let out = search(&["\"GPU 가격"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -178,8 +178,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_batch(&args, batch, &searcher, &options);
     }
     let node = node.context("no query")?;
+    let Some(compiled) = searcher.compile(&node) else {
+        // Not an error: the words are real, the index just keeps none of their kind.
+        eprintln!(
+            "kosearch: no word of {text:?} is indexed (particles, endings and adverbs are not)"
+        );
+        return Ok(exit_for(false));
+    };
     let results = searcher
-        .search(&node, &options)
+        .run(&compiled, &options)
         .with_context(|| format!("query {text:?}"))?;
     if args.trec {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
