@@ -2,14 +2,16 @@
 //! passages, ranking, and highlights ([`snippet`]).
 //!
 //! How a query word becomes terms: it is analysed exactly like the text, so `GPU를` looks for
-//! `gpu` and `모델들` for `모델`. A word that analyses into several morphemes, or a compound
-//! (`소형언어모델` → 소형언어모델, 소형, 언어, 모델), matches as a phrase of its finest parts
-//! (which finds both the compound and the spaced form `소형 언어 모델`, since a compound's parts
-//! take consecutive positions in the index), or as the whole compound; its parts alone match
-//! too, with less weight, unless the word is required (`+word`).
+//! `gpu` and `모델들` for `모델`. A word's *finest terms* are its morphemes, with a compound
+//! replaced by its parts (`소형언어모델` → 소형, 언어, 모델). Since the index holds a compound
+//! whole *and* its parts at consecutive positions, the parts find both the compound and the
+//! spaced form `소형 언어 모델`. An ordinary word matches any of its finest terms, each scored
+//! like a term of its own; a required word (`+word`), a phrase or a field value matches only
+//! as the phrase of its finest terms or as the compound whole.
 //!
-//! Ranking: BM25 over the passage text, plus the article title with less weight; for a query
-//! of several words, passages where they stand close together (a sloppy phrase) rank higher.
+//! Ranking: BM25 over the passage text, plus the article title with less weight; for each
+//! pair of neighbouring query terms, passages where the two stand within two positions of
+//! each other score more (a sloppy phrase per pair: order matters, distance a little).
 //! Ties break by article and passage number, so the order is the same on every run.
 
 pub mod eval;
@@ -35,12 +37,10 @@ use query::{FieldName, Node, Occur};
 
 /// Weight of the title against the passage text.
 pub const TITLE_WEIGHT: f32 = 0.5;
-/// Weight of a word's single parts when the word itself is not found whole.
-pub const PART_WEIGHT: f32 = 0.3;
-/// Weight of the proximity clause (all query words within a few positions).
-pub const PROXIMITY_WEIGHT: f32 = 0.5;
-/// How far apart, in positions, the words of a query may stand for the proximity bonus.
-pub const PROXIMITY_SLOP: u32 = 4;
+/// Weight of the proximity clauses (neighbouring query terms close together in a passage).
+pub const PROXIMITY_WEIGHT: f32 = 0.3;
+/// How many positions two neighbouring query terms may be moved for the proximity bonus.
+pub const PROXIMITY_SLOP: u32 = 2;
 
 /// What to return.
 #[derive(Debug, Clone)]
@@ -455,8 +455,9 @@ impl Compiler<'_> {
         out
     }
 
-    /// The proximity bonus: every default-field word of the top level, in order, within a
-    /// few positions of one another.
+    /// The proximity bonus: for each pair of neighbouring terms of the query's top-level
+    /// default-field words (in order, across words and within compounds), passages where the
+    /// two stand within [`PROXIMITY_SLOP`] positions of each other score more.
     fn proximity(&mut self, node: &Node) -> Option<Box<dyn Query>> {
         let Node::Group(clauses) = node else {
             return None;
@@ -464,26 +465,30 @@ impl Compiler<'_> {
         let mut terms: Vec<String> = Vec::new();
         for (o, child) in clauses {
             if let (Occur::Should | Occur::Must, Node::Word { field: None, text }) = (o, child) {
-                let word = self.analyse(text);
-                match (word.wholes.first(), word.fine.len()) {
-                    (Some(whole), n) if n > 1 => terms.push(whole.clone()),
-                    _ => terms.extend(word.fine.into_iter().map(|(_, t)| t)),
-                }
+                terms.extend(self.analyse(text).fine.into_iter().map(|(_, t)| t));
             }
         }
-        terms.dedup();
-        if terms.len() < 2 {
+        let field = self.ko.fields.text;
+        let mut pairs: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for w in terms.windows(2) {
+            if w[0] == w[1] || !seen.insert((w[0].clone(), w[1].clone())) {
+                continue;
+            }
+            let phrase = PhraseQuery::new_with_offset_and_slop(
+                vec![
+                    (0, Term::from_field_text(field, &w[0])),
+                    (1, Term::from_field_text(field, &w[1])),
+                ],
+                PROXIMITY_SLOP,
+            );
+            pairs.push((TOccur::Should, Box::new(phrase)));
+        }
+        if pairs.is_empty() {
             return None;
         }
-        let field = self.ko.fields.text;
-        let terms: Vec<(usize, Term)> = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (i, Term::from_field_text(field, t)))
-            .collect();
-        let slop = PROXIMITY_SLOP * terms.len() as u32;
         Some(Box::new(BoostQuery::new(
-            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+            Box::new(BooleanQuery::new(pairs)),
             PROXIMITY_WEIGHT,
         )))
     }
@@ -496,14 +501,16 @@ fn term_query(field: Field, term: &str) -> Box<dyn Query> {
     ))
 }
 
-/// A word in one field: its finest parts as a phrase, or its whole, or (when not strict) its
-/// parts one by one with less weight.
+/// A word in one field. Not strict: any of its finest terms (a compound's parts, each
+/// morpheme of a word that analyses into several), scored one by one, like the text's own
+/// terms; proximity adds for those that stand together. Strict (`+word`, a phrase, a field):
+/// its finest terms as a phrase, or its compound whole.
 fn word_query(field: Field, word: &WordTerms, strict: bool) -> Option<Box<dyn Query>> {
     let mut alternatives: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
     match word.fine.as_slice() {
         [] => {}
         [(_, one)] => alternatives.push((TOccur::Should, term_query(field, one))),
-        many => {
+        many if strict => {
             let base = many[0].0;
             let terms = many
                 .iter()
@@ -513,18 +520,14 @@ fn word_query(field: Field, word: &WordTerms, strict: bool) -> Option<Box<dyn Qu
                 TOccur::Should,
                 Box::new(PhraseQuery::new_with_offset(terms)),
             ));
-            if !strict {
-                let parts: BTreeSet<&String> = many.iter().map(|(_, t)| t).collect();
-                for t in parts {
-                    alternatives.push((
-                        TOccur::Should,
-                        Box::new(BoostQuery::new(term_query(field, t), PART_WEIGHT)),
-                    ));
-                }
+        }
+        many => {
+            for (_, t) in many {
+                alternatives.push((TOccur::Should, term_query(field, t)));
             }
         }
     }
-    if word.fine.len() > 1 || word.fine.is_empty() {
+    if strict && word.fine.len() != 1 {
         for whole in &word.wholes {
             alternatives.push((TOccur::Should, term_query(field, whole)));
         }
