@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod eval;
+pub mod export;
 pub mod index;
 mod progress;
 pub mod search;
@@ -35,6 +36,8 @@ enum Command {
     Index(index::Args),
     /// Find the passages that match a query, best first.
     Search(search::Args),
+    /// Write every hit of a query, with all its metadata, to JSON Lines, CSV or JSON.
+    Export(export::Args),
     /// Score a TREC run against relevance judgements (Recall@k, MRR@10, nDCG@10).
     Eval(eval::Args),
     /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
@@ -47,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Export(args) => export::run(args),
         Command::Analyze(args) => analyze::run(args),
     }
 }

@@ -70,7 +70,7 @@ pub struct Args {
 
 /// Reads a `--since`/`--until` date into `YYYYMMDD`; a partial date takes the first day of
 /// its period for `--since` and the last for `--until`.
-fn parse_day(flag: &str, s: &str, end: bool) -> anyhow::Result<i64> {
+pub(super) fn parse_day(flag: &str, s: &str, end: bool) -> anyhow::Result<i64> {
     let parts: Vec<&str> = s
         .trim()
         .split(['-', '.', '/'])

@@ -111,6 +111,14 @@ pub struct Hit {
     pub char_end: u64,
     /// Byte ranges in `text` of the words that matched.
     pub highlights: Vec<(usize, usize)>,
+    /// The file's format (`text`, `markdown`, `html`, `json`, `jsonl`).
+    pub format: String,
+    /// The encoding the file was read in.
+    pub encoding: String,
+    /// The record number in a JSON or JSON Lines file.
+    pub record: Option<u64>,
+    /// Other metadata of the article (front matter keys, JSON fields, HTML meta tags).
+    pub meta: std::collections::BTreeMap<String, String>,
 }
 
 /// The outcome of a search.
@@ -149,6 +157,14 @@ impl std::fmt::Debug for Searcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Searcher").field("index", &self.ko).finish()
     }
+}
+
+/// A hit before its document is loaded: what ranking and the per-article cap need.
+struct Ranked {
+    score: f32,
+    addr: DocAddress,
+    article: String,
+    passage: u64,
 }
 
 /// One analysed query word: its finest terms with positions, and its compound wholes.
@@ -207,46 +223,113 @@ impl Searcher {
         self.run(&compiled, options)
     }
 
-    /// Runs a compiled query.
+    /// Runs a compiled query: the page of hits `options` asks for, and the total.
     pub fn run(&self, compiled: &Compiled, options: &SearchOptions) -> Result<Results> {
-        let f = &self.ko.fields;
-        let err = |e| Error::tantivy(&self.ko.path, e);
-        let query: Box<dyn Query> = if options.since.is_some() || options.until.is_some() {
-            let bound = |d: Option<i64>, inclusive: fn(Term) -> Bound<Term>| match d {
-                Some(d) => inclusive(Term::from_field_i64(f.date_num, d)),
-                None => Bound::Unbounded,
-            };
-            let range = RangeQuery::new(
-                bound(options.since, Bound::Included),
-                bound(options.until, Bound::Included),
-            );
-            Box::new(BooleanQuery::new(vec![
-                (TOccur::Must, compiled.query.box_clone()),
-                (TOccur::Must, Box::new(range)),
-            ]))
-        } else {
-            compiled.query.box_clone()
-        };
         let searcher = self.reader.searcher();
-        let wanted = options.offset + options.limit;
-        let mut fetch = if options.per_article.is_some() {
-            wanted * 4 + 20
-        } else {
-            wanted
-        };
-        loop {
-            let (total, top) = searcher
-                .search(
-                    &*query,
-                    &(Count, TopDocs::with_limit(fetch.max(1)).order_by_score()),
-                )
-                .map_err(err)?;
-            let exhausted = top.len() < fetch;
-            let mut hits = Vec::with_capacity(top.len());
-            for (score, addr) in top {
-                hits.push(self.hit(&searcher, score, addr)?);
+        let (total, ranked) = self.ranked(
+            &searcher,
+            compiled,
+            options,
+            Some(options.offset + options.limit),
+        )?;
+        let mut hits = Vec::with_capacity(options.limit.min(ranked.len()));
+        for (i, r) in ranked
+            .iter()
+            .enumerate()
+            .skip(options.offset)
+            .take(options.limit)
+        {
+            let mut h = self.hit(&searcher, r.score, r.addr)?;
+            h.rank = i + 1;
+            if options.highlights {
+                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &compiled.terms);
             }
-            hits.sort_by(|a, b| {
+            hits.push(h);
+        }
+        Ok(Results { total, hits })
+    }
+
+    /// Every hit from `options.offset` on (at most `limit`, or all when `limit` is `None`),
+    /// in rank order, handed to `f` one at a time: only the ranking keys of all hits are held,
+    /// never their documents. Returns how many were handed over.
+    pub fn for_each(
+        &self,
+        compiled: &Compiled,
+        options: &SearchOptions,
+        limit: Option<usize>,
+        mut f: impl FnMut(Hit) -> Result<()>,
+    ) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let wanted = limit.map(|l| options.offset + l);
+        let (_, ranked) = self.ranked(&searcher, compiled, options, wanted)?;
+        let end = limit.map_or(ranked.len(), |l| (options.offset + l).min(ranked.len()));
+        let start = options.offset.min(end);
+        let mut n = 0;
+        // Documents are read in order, a batch at a time; the highlights of a batch (a second
+        // analysis of each passage, the costly part) are found on all cores.
+        for (b, batch) in ranked[start..end].chunks(256).enumerate() {
+            let mut hits = Vec::with_capacity(batch.len());
+            for (i, r) in batch.iter().enumerate() {
+                let mut h = self.hit(&searcher, r.score, r.addr)?;
+                h.rank = start + b * 256 + i + 1;
+                hits.push(h);
+            }
+            if options.highlights {
+                use rayon::prelude::*;
+                hits.par_iter_mut().for_each(|h| {
+                    h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &compiled.terms);
+                });
+            }
+            for h in hits {
+                f(h)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// The query with the date filter applied.
+    fn filtered(&self, compiled: &Compiled, options: &SearchOptions) -> Box<dyn Query> {
+        let f = &self.ko.fields;
+        if options.since.is_none() && options.until.is_none() {
+            return compiled.query.box_clone();
+        }
+        let bound = |d: Option<i64>| match d {
+            Some(d) => Bound::Included(Term::from_field_i64(f.date_num, d)),
+            None => Bound::Unbounded,
+        };
+        let range = RangeQuery::new(bound(options.since), bound(options.until));
+        Box::new(BooleanQuery::new(vec![
+            (TOccur::Must, compiled.query.box_clone()),
+            (TOccur::Must, Box::new(range)),
+        ]))
+    }
+
+    /// The first `wanted` hits (all when `None`) in rank order, capped per article, with the
+    /// total number of matching passages. Keys come from fast fields; no document is loaded.
+    fn ranked(
+        &self,
+        searcher: &tantivy::Searcher,
+        compiled: &Compiled,
+        options: &SearchOptions,
+        wanted: Option<usize>,
+    ) -> Result<(usize, Vec<Ranked>)> {
+        let err = |e| Error::tantivy(&self.ko.path, e);
+        let query = self.filtered(compiled, options);
+        let total = searcher.search(&*query, &Count).map_err(err)?;
+        let mut fetch = match (wanted, options.per_article) {
+            (None, _) => total,
+            (Some(w), None) => w,
+            (Some(w), Some(_)) => w * 4 + 20,
+        }
+        .min(total);
+        loop {
+            let top = searcher
+                .search(&*query, &TopDocs::with_limit(fetch.max(1)).order_by_score())
+                .map_err(err)?;
+            let exhausted = top.len() >= total || top.len() < fetch;
+            let mut ranked = self.keys(searcher, top)?;
+            ranked.sort_by(|a, b| {
                 b.score
                     .total_cmp(&a.score)
                     .then_with(|| a.article.cmp(&b.article))
@@ -254,30 +337,55 @@ impl Searcher {
             });
             if let Some(cap) = options.per_article {
                 let mut seen: HashMap<String, usize> = HashMap::new();
-                hits.retain(|h| {
-                    let n = seen.entry(h.article.clone()).or_default();
+                ranked.retain(|r| {
+                    let n = seen.entry(r.article.clone()).or_default();
                     *n += 1;
                     *n <= cap
                 });
             }
-            if hits.len() >= wanted || exhausted {
-                let mut page: Vec<Hit> = hits
-                    .into_iter()
-                    .enumerate()
-                    .skip(options.offset)
-                    .take(options.limit)
-                    .map(|(i, mut h)| {
-                        h.rank = i + 1;
-                        h
-                    })
-                    .collect();
-                for h in page.iter_mut().filter(|_| options.highlights) {
-                    h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &compiled.terms);
-                }
-                return Ok(Results { total, hits: page });
+            if exhausted || wanted.is_none_or(|w| ranked.len() >= w) {
+                return Ok((total, ranked));
             }
-            fetch *= 4;
+            fetch = (fetch * 4).min(total);
         }
+    }
+
+    /// The ranking keys (article, passage) of hits, from fast fields.
+    fn keys(
+        &self,
+        searcher: &tantivy::Searcher,
+        top: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<Ranked>> {
+        let corrupt = |e: tantivy::TantivyError| Error::tantivy(&self.ko.path, e);
+        let mut columns = HashMap::new();
+        let mut out = Vec::with_capacity(top.len());
+        let mut article = String::new();
+        for (score, addr) in top {
+            let (articles, passages) = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    let articles = ff.str("article").map_err(corrupt)?.ok_or_else(|| {
+                        Error::Config("schema: article is not a fast field".into())
+                    })?;
+                    let passages = ff.u64("passage").map_err(corrupt)?;
+                    v.insert((articles, passages))
+                }
+            };
+            article.clear();
+            if let Some(ord) = articles.term_ords(addr.doc_id).next() {
+                articles
+                    .ord_to_str(ord, &mut article)
+                    .map_err(|e| Error::io(&self.ko.path, e))?;
+            }
+            out.push(Ranked {
+                score,
+                addr,
+                article: article.clone(),
+                passage: passages.first(addr.doc_id).unwrap_or(0),
+            });
+        }
+        Ok(out)
     }
 
     fn hit(&self, searcher: &tantivy::Searcher, score: f32, addr: DocAddress) -> Result<Hit> {
@@ -310,6 +418,12 @@ impl Searcher {
             char_start: num(f.char_start),
             char_end: num(f.char_end),
             highlights: Vec::new(),
+            format: text(f.format).unwrap_or_default(),
+            encoding: text(f.encoding).unwrap_or_default(),
+            record: doc.get_first(f.record).and_then(|v| v.as_u64()),
+            meta: text(f.meta)
+                .and_then(|m| serde_json::from_str(&m).ok())
+                .unwrap_or_default(),
         })
     }
 }

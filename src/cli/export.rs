@@ -1,0 +1,373 @@
+//! `kosearch export`: every hit of a query, with all its metadata, to JSON Lines, CSV or JSON.
+//!
+//! Hits are written one at a time as they are read from the index, so an export of 100,000
+//! passages holds only their ranking keys in memory. A file is written under a temporary
+//! name beside the target and renamed into place when complete: an interrupted export leaves
+//! no half file under the final name, and an existing file is replaced only with `--force`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use super::IndexArg;
+use super::search::parse_day;
+use crate::dictionary::KoDictionary;
+use crate::index::KoIndex;
+use crate::search::{Hit, SearchOptions, Searcher, query};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// Comma-separated values, quoted where needed, a header row first.
+    Csv,
+    /// One JSON array.
+    Json,
+}
+
+/// Arguments of `kosearch export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query, as for `kosearch search`.
+    #[arg(required = true, value_name = "QUERY")]
+    query: Vec<String>,
+    /// Where to write: a file, or `-` for standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// Output format [default: from the extension of --output (.jsonl/.ndjson, .csv, .json),
+    /// else jsonl].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Export at most N hits (default: all).
+    #[arg(short = 'n', long, value_name = "N")]
+    limit: Option<usize>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Start a CSV file with a UTF-8 byte-order mark, so that Excel shows Hangul.
+    #[arg(long)]
+    excel: bool,
+    /// At most N passages from one article.
+    #[arg(long, value_name = "N")]
+    per_article: Option<usize>,
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only articles dated on or before this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    #[command(flatten)]
+    index: IndexArg,
+}
+
+/// One exported hit: every field of `search --json`, then the rest of the metadata.
+#[derive(Debug, Serialize)]
+struct Record<'a> {
+    rank: usize,
+    score: f32,
+    id: &'a str,
+    path: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    source: Option<&'a str>,
+    author: Option<&'a str>,
+    url: Option<&'a str>,
+    passage: u64,
+    passages: u64,
+    text: &'a str,
+    byte_start: u64,
+    byte_end: u64,
+    char_start: u64,
+    char_end: u64,
+    highlights: &'a [(usize, usize)],
+    article: &'a str,
+    record: Option<u64>,
+    format: &'a str,
+    encoding: &'a str,
+    meta: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl<'a> From<&'a Hit> for Record<'a> {
+    fn from(h: &'a Hit) -> Self {
+        Record {
+            rank: h.rank,
+            score: h.score,
+            id: &h.id,
+            path: &h.path,
+            title: &h.title,
+            date: h.date.as_deref(),
+            source: h.source.as_deref(),
+            author: h.author.as_deref(),
+            url: h.url.as_deref(),
+            passage: h.passage,
+            passages: h.passages,
+            text: &h.text,
+            byte_start: h.byte_start,
+            byte_end: h.byte_end,
+            char_start: h.char_start,
+            char_end: h.char_end,
+            highlights: &h.highlights,
+            article: &h.article,
+            record: h.record,
+            format: &h.format,
+            encoding: &h.encoding,
+            meta: &h.meta,
+        }
+    }
+}
+
+/// The CSV columns, in order.
+const CSV_HEADER: [&str; 22] = [
+    "rank",
+    "score",
+    "id",
+    "path",
+    "title",
+    "date",
+    "source",
+    "author",
+    "url",
+    "passage",
+    "passages",
+    "text",
+    "byte_start",
+    "byte_end",
+    "char_start",
+    "char_end",
+    "highlights",
+    "article",
+    "record",
+    "format",
+    "encoding",
+    "meta",
+];
+
+fn csv_row(h: &Hit) -> std::io::Result<Vec<String>> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok(vec![
+        h.rank.to_string(),
+        format!("{:.4}", h.score),
+        h.id.clone(),
+        h.path.clone(),
+        h.title.clone(),
+        opt(&h.date),
+        opt(&h.source),
+        opt(&h.author),
+        opt(&h.url),
+        h.passage.to_string(),
+        h.passages.to_string(),
+        h.text.clone(),
+        h.byte_start.to_string(),
+        h.byte_end.to_string(),
+        h.char_start.to_string(),
+        h.char_end.to_string(),
+        serde_json::to_string(&h.highlights)?,
+        h.article.clone(),
+        h.record.map(|r| r.to_string()).unwrap_or_default(),
+        h.format.clone(),
+        h.encoding.clone(),
+        if h.meta.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(&h.meta)?
+        },
+    ])
+}
+
+fn format_for(path: &Path, given: Option<Format>) -> Format {
+    given.unwrap_or_else(|| {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => Format::Csv,
+            Some("json") => Format::Json,
+            _ => Format::Jsonl,
+        }
+    })
+}
+
+/// Writes hits in one format.
+struct Writer<W: Write> {
+    format: Format,
+    csv: Option<csv::Writer<W>>,
+    out: Option<W>,
+    count: usize,
+}
+
+impl<W: Write> Writer<W> {
+    fn new(mut out: W, format: Format, excel: bool) -> anyhow::Result<Writer<W>> {
+        match format {
+            Format::Csv => {
+                if excel {
+                    out.write_all("\u{feff}".as_bytes())?;
+                }
+                let mut csv = csv::WriterBuilder::new().from_writer(out);
+                csv.write_record(CSV_HEADER)?;
+                Ok(Writer {
+                    format,
+                    csv: Some(csv),
+                    out: None,
+                    count: 0,
+                })
+            }
+            Format::Json => {
+                out.write_all(b"[")?;
+                Ok(Writer {
+                    format,
+                    csv: None,
+                    out: Some(out),
+                    count: 0,
+                })
+            }
+            Format::Jsonl => Ok(Writer {
+                format,
+                csv: None,
+                out: Some(out),
+                count: 0,
+            }),
+        }
+    }
+
+    fn hit(&mut self, h: &Hit) -> std::io::Result<()> {
+        if let Some(csv) = self.csv.as_mut() {
+            csv.write_record(csv_row(h)?)?;
+        } else if let Some(out) = self.out.as_mut() {
+            if self.format == Format::Json {
+                out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+            }
+            serde_json::to_writer(&mut *out, &Record::from(h))?;
+            if self.format == Format::Jsonl {
+                out.write_all(b"\n")?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<W> {
+        if let Some(csv) = self.csv {
+            return csv
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("{}", e.error()));
+        }
+        let mut out = self.out.context("writer without output")?;
+        if self.format == Format::Json {
+            out.write_all(if self.count == 0 { b"]\n" } else { b"\n]\n" })?;
+        }
+        Ok(out)
+    }
+}
+
+/// Runs `kosearch export`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let text = args.query.join(" ");
+    let node = match query::parse(&text) {
+        Ok(n) => n,
+        Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
+    };
+    let to_stdout = args.output.as_os_str() == "-";
+    if !to_stdout && args.output.exists() && !args.force {
+        bail!(
+            "--output {}: the file exists; pass --force to replace it",
+            args.output.display()
+        );
+    }
+    let format = format_for(&args.output, args.format);
+    if args.excel && format != Format::Csv {
+        bail!("--excel: only for CSV output");
+    }
+    let options = SearchOptions {
+        limit: 0,
+        offset: 0,
+        per_article: args.per_article.map(|n| n.max(1)),
+        since: args
+            .since
+            .as_deref()
+            .map(|s| parse_day("--since", s, false))
+            .transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|s| parse_day("--until", s, true))
+            .transpose()?,
+        highlights: true,
+    };
+    let dict = Arc::new(KoDictionary::open_default()?);
+    let ko = KoIndex::open(&args.index.path(), dict)?;
+    let searcher = Searcher::new(ko)?;
+    let compiled = searcher.compile(&node);
+
+    let count = if to_stdout {
+        let stdout = std::io::stdout();
+        let mut w = Writer::new(std::io::BufWriter::new(stdout.lock()), format, args.excel)?;
+        let n = match &compiled {
+            Some(c) => searcher.for_each(c, &options, args.limit, |h| {
+                w.hit(&h).map_err(|e| crate::Error::io(&args.output, e))
+            })?,
+            None => 0,
+        };
+        w.finish()?.flush()?;
+        n
+    } else {
+        let dir = match args.output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".kosearch-export-")
+            .tempfile_in(&dir)
+            .with_context(|| {
+                format!(
+                    "--output {}: cannot write in {}",
+                    args.output.display(),
+                    dir.display()
+                )
+            })?;
+        let (file, tmp_path) = tmp.into_parts();
+        let mut w = Writer::new(std::io::BufWriter::new(file), format, args.excel)?;
+        let n = match &compiled {
+            Some(c) => searcher.for_each(c, &options, args.limit, |h| {
+                w.hit(&h).map_err(|e| crate::Error::io(&args.output, e))
+            })?,
+            None => 0,
+        };
+        let file = w
+            .finish()?
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("--output {}: {}", args.output.display(), e.error()))?;
+        file.sync_all()
+            .with_context(|| format!("--output {}", args.output.display()))?;
+        let persisted = if args.force {
+            tmp_path.persist(&args.output).map(|_| ())
+        } else {
+            tmp_path.persist_noclobber(&args.output).map(|_| ())
+        };
+        persisted.map_err(|e| {
+            anyhow::anyhow!(
+                "--output {}: {}{}",
+                args.output.display(),
+                e.error,
+                if args.force {
+                    ""
+                } else {
+                    " (pass --force to replace an existing file)"
+                }
+            )
+        })?;
+        eprintln!("kosearch: {n} hits written to {}", args.output.display());
+        n
+    };
+    Ok(if count > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::EXIT_NO_HITS)
+    })
+}
