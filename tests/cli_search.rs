@@ -94,7 +94,7 @@ fn highlighted(h: &JsonHit) -> Vec<&str> {
 
 #[test]
 fn json_hits_are_complete_ranked_and_highlighted() {
-    let hits = hits(&["GPU", "가격", "-n", "5"]);
+    let hits = hits(&["GPU", "가격", "-n", "5", "--no-expand"]);
     assert_eq!(hits.len(), 5);
     for (i, h) in hits.iter().enumerate() {
         assert_eq!(h.rank, i + 1);
@@ -154,11 +154,14 @@ fn operators_fields_and_dates() {
     let all = hits(&["파인튜닝", "-n", "100"]);
     let without = hits(&["-n", "100", "--", "파인튜닝", "-LoRA"]);
     assert!(without.len() < all.len());
-    assert!(
-        without
-            .iter()
-            .all(|h| !h.text.to_lowercase().contains("lora"))
-    );
+    // The word LoRA, not QLoRA (one word of its own).
+    let has_lora = |t: &str| {
+        t.to_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "lora")
+    };
+    assert!(all.iter().any(|h| has_lora(&h.text)));
+    assert!(without.iter().all(|h| !has_lora(&h.text)));
 
     let either = hits(&["엔비디아", "OR", "스마트폰", "-n", "100"]);
     let one = hits(&["스마트폰", "-n", "100"]);
@@ -330,4 +333,36 @@ fn batch_runs_write_trec_and_eval_scores_them() {
     assert!(close("recall_at_1", 1.0 / 3.0), "{m}");
     assert!(close("mrr_at_10", (1.0 + 1.0 / 3.0) / 3.0), "{m}");
     assert_eq!(m["queries"], 3);
+}
+
+#[test]
+fn synonyms_expand_and_no_expand_turns_them_off() {
+    let only_compound = |h: &JsonHit| h.text.contains("소형언어모델") && !h.text.contains("SLM");
+    let expanded = hits(&["SLM", "-n", "100"]);
+    let literal = hits(&["SLM", "-n", "100", "--no-expand"]);
+    assert!(
+        expanded.iter().any(only_compound),
+        "SLM finds passages that only say 소형언어모델"
+    );
+    assert!(!literal.iter().any(only_compound));
+    assert!(
+        literal
+            .iter()
+            .all(|h| h.text.contains("SLM") || h.title.contains("SLM"))
+    );
+    // The word the user typed weighs more than its synonym.
+    let best_literal = expanded
+        .iter()
+        .position(|h| h.text.contains("SLM"))
+        .unwrap();
+    let best_synonym = expanded.iter().position(only_compound).unwrap();
+    assert!(best_literal < best_synonym);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("syn.txt");
+    std::fs::write(&bad, "# groups\nGPU = 그래픽처리장치\n혼자\n").unwrap();
+    let out = search(&["GPU", "--synonyms", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("syn.txt") && err.contains("line 3"), "{err}");
 }

@@ -63,6 +63,8 @@ pub struct Args {
     until: Option<String>,
     #[command(flatten)]
     index: IndexArg,
+    #[command(flatten)]
+    expand: super::ExpandArgs,
 }
 
 /// One exported hit: every field of `search --json`, then the rest of the metadata.
@@ -302,7 +304,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let dict = Arc::new(KoDictionary::open_default()?);
     let ko = KoIndex::open(&args.index.path(), dict)?;
-    let searcher = Searcher::new(ko)?;
+    let mut searcher = Searcher::new(ko)?;
+    let synonyms = args.expand.load(&searcher.index().analyzer)?;
+    searcher.set_synonyms(synonyms);
     let compiled = searcher.compile(&node);
 
     let count = if to_stdout {

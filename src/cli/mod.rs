@@ -131,3 +131,42 @@ impl AnalysisArgs {
         config
     }
 }
+
+/// The default synonyms file, relative to the current folder.
+pub const DEFAULT_SYNONYMS: &str = "data/synonyms.txt";
+
+/// Query expansion options shared by `search` and `export`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExpandArgs {
+    /// Synonyms file (`a = b = c` per line). Default: data/synonyms.txt when it exists in the
+    /// current folder.
+    #[arg(long, value_name = "FILE", env = "KOSEARCH_SYNONYMS")]
+    pub synonyms: Option<PathBuf>,
+    /// Look up only the words of the query, no synonyms.
+    #[arg(long, conflicts_with = "synonyms")]
+    pub no_expand: bool,
+}
+
+impl ExpandArgs {
+    /// Loads the synonyms asked for, analysed with the index's analyser.
+    pub fn load(
+        &self,
+        analyzer: &crate::analysis::Analyzer,
+    ) -> anyhow::Result<crate::search::synonyms::Synonyms> {
+        use crate::search::synonyms::Synonyms;
+        if self.no_expand {
+            return Ok(Synonyms::default());
+        }
+        let path = match &self.synonyms {
+            Some(p) => p.clone(),
+            None => {
+                let default = PathBuf::from(DEFAULT_SYNONYMS);
+                if !default.is_file() {
+                    return Ok(Synonyms::default());
+                }
+                default
+            }
+        };
+        Ok(Synonyms::load(&path, analyzer)?)
+    }
+}

@@ -45,6 +45,8 @@ pub struct Args {
     trec: bool,
     #[command(flatten)]
     index: IndexArg,
+    #[command(flatten)]
+    expand: super::ExpandArgs,
     /// Hits to show.
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
     limit: usize,
@@ -173,7 +175,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.index.path();
     let dict = Arc::new(KoDictionary::open_default()?);
     let ko = KoIndex::open(&path, dict)?;
-    let searcher = Searcher::new(ko)?;
+    let mut searcher = Searcher::new(ko)?;
+    let synonyms = args.expand.load(&searcher.index().analyzer)?;
+    searcher.set_synonyms(synonyms);
     if let Some(batch) = &args.batch {
         return run_batch(&args, batch, &searcher, &options);
     }

@@ -17,6 +17,7 @@
 pub mod eval;
 pub mod query;
 pub mod snippet;
+pub mod synonyms;
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
@@ -37,6 +38,8 @@ use query::{FieldName, Node, Occur};
 
 /// Weight of the title against the passage text.
 pub const TITLE_WEIGHT: f32 = 0.5;
+/// Weight of a synonym against the word the query has.
+pub const EXPANSION_WEIGHT: f32 = 0.5;
 /// Weight of the proximity clauses (neighbouring query terms close together in a passage).
 pub const PROXIMITY_WEIGHT: f32 = 0.3;
 /// How many positions two neighbouring query terms may be moved for the proximity bonus.
@@ -151,6 +154,7 @@ impl std::fmt::Debug for Compiled {
 pub struct Searcher {
     ko: KoIndex,
     reader: IndexReader,
+    synonyms: synonyms::Synonyms,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -183,7 +187,16 @@ impl Searcher {
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| Error::tantivy(&ko.path, e))?;
-        Ok(Searcher { ko, reader })
+        Ok(Searcher {
+            ko,
+            reader,
+            synonyms: synonyms::Synonyms::default(),
+        })
+    }
+
+    /// Expands query words with these synonyms (none by default).
+    pub fn set_synonyms(&mut self, synonyms: synonyms::Synonyms) {
+        self.synonyms = synonyms;
     }
 
     /// The index searched.
@@ -196,6 +209,7 @@ impl Searcher {
     pub fn compile(&self, node: &Node) -> Option<Compiled> {
         let mut c = Compiler {
             ko: &self.ko,
+            synonyms: &self.synonyms,
             scratch: Scratch::default(),
             terms: BTreeSet::new(),
         };
@@ -430,6 +444,7 @@ impl Searcher {
 
 struct Compiler<'a> {
     ko: &'a KoIndex,
+    synonyms: &'a synonyms::Synonyms,
     scratch: Scratch,
     terms: BTreeSet<String>,
 }
@@ -496,15 +511,28 @@ impl Compiler<'_> {
         let strict = strict || phrase;
         match field {
             None => {
-                let text_q = word_query(f.text, &word, strict)?;
-                let title_q = word_query(f.title, &word, strict)?;
-                Some(Box::new(BooleanQuery::new(vec![
-                    (TOccur::Should, text_q),
-                    (
-                        TOccur::Should,
-                        Box::new(BoostQuery::new(title_q, TITLE_WEIGHT)),
-                    ),
-                ])))
+                let mut clauses = default_fields(&f, &word, strict, 1.0)?;
+                if !phrase {
+                    // Synonyms: every other member of the word's groups, as a phrase.
+                    let key: Vec<String> = word.fine.iter().map(|(_, t)| t.clone()).collect();
+                    let expansions: Vec<String> = self
+                        .synonyms
+                        .expansions(&key)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect();
+                    for member in expansions {
+                        let other = self.analyse(&member);
+                        if positive {
+                            self.terms.extend(other.fine.iter().map(|(_, t)| t.clone()));
+                            self.terms.extend(other.wholes.iter().cloned());
+                        }
+                        if let Some(more) = default_fields(&f, &other, true, EXPANSION_WEIGHT) {
+                            clauses.extend(more);
+                        }
+                    }
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
             }
             Some(FieldName::Title) => word_query(f.title, &word, strict),
             Some(FieldName::Source) => word_query(f.source, &word, strict),
@@ -606,6 +634,28 @@ impl Compiler<'_> {
             PROXIMITY_WEIGHT,
         )))
     }
+}
+
+/// A word in the text and the title (with [`TITLE_WEIGHT`]), all scaled by `weight`.
+fn default_fields(
+    f: &crate::index::schema::Fields,
+    word: &WordTerms,
+    strict: bool,
+    weight: f32,
+) -> Option<Vec<(TOccur, Box<dyn Query>)>> {
+    let text_q = word_query(f.text, word, strict)?;
+    let title_q = word_query(f.title, word, strict)?;
+    let scaled = |q: Box<dyn Query>, w: f32| -> Box<dyn Query> {
+        if w == 1.0 {
+            q
+        } else {
+            Box::new(BoostQuery::new(q, w))
+        }
+    };
+    Some(vec![
+        (TOccur::Should, scaled(text_q, weight)),
+        (TOccur::Should, scaled(title_q, TITLE_WEIGHT * weight)),
+    ])
 }
 
 fn term_query(field: Field, term: &str) -> Box<dyn Query> {

@@ -1,0 +1,127 @@
+//! The synonyms file: groups of words that mean the same, used to expand queries.
+//!
+//! Format (`data/synonyms.txt`): one group per line, its members separated by `=`; `#` starts
+//! a comment; blank lines are ignored. A member may be several words (`그래픽 처리 장치`).
+//!
+//! ```text
+//! GPU = 그래픽처리장치 = 그래픽카드
+//! 파인튜닝 = 미세조정 = 세부조정 = fine-tuning
+//! ```
+//!
+//! Members are compared by their analysed terms, so `GPU를` in a query matches the member
+//! `GPU`, and `그래픽 처리 장치` the member `그래픽처리장치`. A query word that matches a
+//! member is also looked up as every other member of its group, with less weight.
+
+use std::path::Path;
+
+use crate::analysis::{Analyzer, Scratch, TokenKind};
+use crate::error::{Error, Result};
+
+/// The groups of a synonyms file.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    /// Each group's members as written.
+    groups: Vec<Vec<String>>,
+    /// Each member's finest analysed terms, with its group.
+    keys: Vec<(Vec<String>, usize)>,
+}
+
+/// The finest indexed terms of a text: morphemes, with compounds replaced by their parts.
+pub fn finest_terms(analyzer: &Analyzer, text: &str, scratch: &mut Scratch) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut whole: Option<String> = None;
+    let mut had_parts = false;
+    analyzer.analyze(text, scratch, |t| {
+        if !t.indexed {
+            return;
+        }
+        match t.kind {
+            TokenKind::Morpheme => {
+                if let Some(w) = whole.take().filter(|_| !had_parts) {
+                    out.push(w);
+                }
+                whole = Some(t.term.to_string());
+                had_parts = false;
+            }
+            TokenKind::Part => {
+                had_parts = true;
+                out.push(t.term.to_string());
+            }
+        }
+    });
+    if let Some(w) = whole.filter(|_| !had_parts) {
+        out.push(w);
+    }
+    out
+}
+
+impl Synonyms {
+    /// Parses a synonyms file's text; a bad line is refused with its number.
+    pub fn parse(
+        text: &str,
+        analyzer: &Analyzer,
+    ) -> std::result::Result<Synonyms, (usize, String)> {
+        let mut out = Synonyms::default();
+        let mut scratch = Scratch::default();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let members: Vec<String> = line.split('=').map(|m| m.trim().to_string()).collect();
+            if members.len() < 2 || members.iter().any(String::is_empty) {
+                return Err((i + 1, "expected two or more words separated by '='".into()));
+            }
+            let group = out.groups.len();
+            for m in &members {
+                let terms = finest_terms(analyzer, m, &mut scratch);
+                if terms.is_empty() {
+                    return Err((i + 1, format!("{m:?} has no word that is indexed")));
+                }
+                out.keys.push((terms, group));
+            }
+            out.groups.push(members);
+        }
+        Ok(out)
+    }
+
+    /// Reads a synonyms file.
+    pub fn load(path: &Path, analyzer: &Analyzer) -> Result<Synonyms> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Synonyms::parse(&text, analyzer).map_err(|(line, reason)| {
+            Error::Config(format!(
+                "synonyms {}, line {line}: {reason}",
+                path.display()
+            ))
+        })
+    }
+
+    /// The other members of every group that a word with these finest terms belongs to.
+    pub fn expansions(&self, terms: &[String]) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (key, group) in &self.keys {
+            if key.as_slice() != terms {
+                continue;
+            }
+            for (member, (other, _)) in self.groups[*group]
+                .iter()
+                .zip(self.keys.iter().filter(|(_, g)| g == group))
+            {
+                if other.as_slice() != terms && !out.contains(&member.as_str()) {
+                    out.push(member);
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of groups.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether there are no groups.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
