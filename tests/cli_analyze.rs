@@ -178,3 +178,30 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_built_in_user_dictionary_is_used_outside_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kosearch"))
+        .current_dir(tmp.path())
+        .env_remove("KOSEARCH_USER_DICT")
+        .args(["analyze", "--json", "파인튜닝했다"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(first["surface"], "파인튜닝", "the user word, not 파인/VV");
+    let out = Command::new(env!("CARGO_BIN_EXE_kosearch"))
+        .current_dir(tmp.path())
+        .args(["analyze", "--json", "--no-user-dict", "파인튜닝했다"])
+        .output()
+        .unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_ne!(first["surface"], "파인튜닝");
+}

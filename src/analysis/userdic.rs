@@ -69,6 +69,21 @@ pub struct UserDictionary {
     path: Option<PathBuf>,
 }
 
+/// The project's user dictionary (`data/userdic.csv`), built into the binary: the default
+/// when no `--user-dict` is given and `data/userdic.csv` is not in the current folder.
+pub const BUILTIN: &str = include_str!("../../data/userdic.csv");
+
+/// The name that stands for [`BUILTIN`] where a user dictionary path is expected.
+pub const BUILTIN_NAME: &str = "(built-in data/userdic.csv)";
+
+/// The text of a user dictionary: the file's, or [`BUILTIN`] for [`BUILTIN_NAME`].
+pub fn read_text(path: &Path) -> Result<String> {
+    if path.as_os_str() == BUILTIN_NAME {
+        return Ok(BUILTIN.to_string());
+    }
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
 impl UserDictionary {
     /// No user words.
     pub fn empty() -> Self {
@@ -80,7 +95,7 @@ impl UserDictionary {
 
     /// Loads a user dictionary file.
     pub fn load(path: &Path, dict: &KoDictionary) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = read_text(path)?;
         let mut dic = Self::parse(&text, dict).map_err(|(line, reason)| Error::UserDictionary {
             path: path.to_path_buf(),
             line,

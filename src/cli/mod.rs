@@ -67,7 +67,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnalysisArgs {
     /// User dictionary (word,POS[,parts[,cost]] per line). Default: data/userdic.csv when it
-    /// exists in the current folder.
+    /// exists in the current folder, else the copy of it built into kosearch.
     #[arg(long, value_name = "FILE", env = "KOSEARCH_USER_DICT")]
     pub user_dict: Option<PathBuf>,
     /// Use no user dictionary.
@@ -126,7 +126,11 @@ impl AnalysisArgs {
             Some(path.clone())
         } else {
             let default = PathBuf::from(DEFAULT_USER_DICT);
-            default.is_file().then_some(default)
+            Some(if default.is_file() {
+                default
+            } else {
+                PathBuf::from(crate::analysis::userdic::BUILTIN_NAME)
+            })
         };
         config
     }

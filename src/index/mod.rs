@@ -185,7 +185,7 @@ impl KoIndex {
     ) -> Result<KoIndex> {
         passages.validate().map_err(Error::Config)?;
         let user_dictionary_text = match &analyzer_config.user_dictionary {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?),
+            Some(p) => Some(crate::analysis::userdic::read_text(p)?),
             None => None,
         };
         let schema = SchemaSpec::builtin()?;
