@@ -518,3 +518,36 @@ fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
     assert_eq!(recovered, clean);
     eprintln!("{kills} kills mid-run, recovered exactly");
 }
+
+#[test]
+fn the_alias_table_follows_the_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = sample_copy(tmp.path());
+    let idx = tmp.path().join("idx");
+    let aliases = |idx: &Path| -> Vec<(String, String)> {
+        kosearch::index::aliases::load(idx)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.term, a.alias))
+            .collect()
+    };
+    let (out, _) = index(&idx, &[&articles], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ssm = ("상태공간모델".to_string(), "SSM".to_string());
+    assert!(aliases(&idx).contains(&ssm));
+    // The only article that defines it goes; a new one defines something else.
+    std::fs::remove_file(articles.join("ai/research/2025-12-02_hybrid-architecture.md")).unwrap();
+    std::fs::write(
+        articles.join("new.txt"),
+        "새 기사\n\n양자컴퓨터(QPU) 개발 경쟁이 뜨겁다.\n",
+    )
+    .unwrap();
+    let (out, _) = index(&idx, &[&articles], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let now = aliases(&idx);
+    assert!(!now.contains(&ssm), "{now:?}");
+    assert!(
+        now.contains(&("양자컴퓨터".to_string(), "QPU".to_string())),
+        "{now:?}"
+    );
+}

@@ -366,3 +366,73 @@ fn synonyms_expand_and_no_expand_turns_them_off() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("syn.txt") && err.contains("line 3"), "{err}");
 }
+
+#[test]
+fn aliases_mined_from_the_corpus_are_listed_and_expand_queries() {
+    let out = kosearch()
+        .args(["aliases", "--json", "--index"])
+        .arg(sample_index())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let pair = |v: &serde_json::Value| {
+        (
+            v["term"].as_str().unwrap().to_string(),
+            v["alias"].as_str().unwrap().to_string(),
+        )
+    };
+    let pairs: Vec<(String, String)> = list.iter().map(pair).collect();
+    for (t, a) in [
+        ("소형언어모델", "SLM"),
+        ("GPU", "그래픽처리장치"),
+        ("트랜스포머", "Transformer"),
+    ] {
+        assert!(
+            pairs.contains(&(t.into(), a.into())),
+            "{t}({a}) in {pairs:?}"
+        );
+    }
+    // Asides in parentheses are not definitions: datelines, units, ages, photo credits.
+    for (t, a) in &pairs {
+        for s in [t, a] {
+            assert!(
+                !s.contains('=') && !s.contains(':') && !s.chars().any(|c| c.is_ascii_digit()),
+                "{t}({a})"
+            );
+            assert!(
+                !["사진", "제공", "서울", "기자"].contains(&s.as_str()),
+                "{t}({a})"
+            );
+        }
+    }
+    assert!(
+        list.iter()
+            .all(|v| v["count"].as_u64().unwrap() >= 1
+                && !v["sources"].as_array().unwrap().is_empty())
+    );
+
+    // With no synonyms file at all, the mined alias still takes SLM to 소형언어모델.
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("none.txt");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let only_compound = |h: &JsonHit| h.text.contains("소형언어모델") && !h.text.contains("SLM");
+    let mined = hits(&["SLM", "-n", "100", "--synonyms", empty.to_str().unwrap()]);
+    assert!(mined.iter().any(only_compound));
+    let transformer = hits(&[
+        "Transformer",
+        "-n",
+        "100",
+        "--synonyms",
+        empty.to_str().unwrap(),
+    ]);
+    assert!(transformer.iter().any(|h| h.text.contains("트랜스포머")));
+}

@@ -305,7 +305,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dict = Arc::new(KoDictionary::open_default()?);
     let ko = KoIndex::open(&args.index.path(), dict)?;
     let mut searcher = Searcher::new(ko)?;
-    let synonyms = args.expand.load(&searcher.index().analyzer)?;
+    let synonyms = args.expand.load(searcher.index())?;
     searcher.set_synonyms(synonyms);
     let compiled = searcher.compile(&node);
 

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`. Only this
 //! layer knows about clap, terminals and exit codes.
 
+pub mod aliases;
 pub mod analyze;
 pub mod eval;
 pub mod export;
@@ -38,6 +39,8 @@ enum Command {
     Search(search::Args),
     /// Write every hit of a query, with all its metadata, to JSON Lines, CSV or JSON.
     Export(export::Args),
+    /// List the aliases mined from the corpus (소형언어모델(SLM), GPU(그래픽처리장치) …).
+    Aliases(aliases::Args),
     /// Score a TREC run against relevance judgements (Recall@k, MRR@10, nDCG@10).
     Eval(eval::Args),
     /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Aliases(args) => aliases::run(args),
         Command::Export(args) => export::run(args),
         Command::Analyze(args) => analyze::run(args),
     }
@@ -146,31 +150,33 @@ pub struct ExpandArgs {
     /// current folder.
     #[arg(long, value_name = "FILE", env = "KOSEARCH_SYNONYMS")]
     pub synonyms: Option<PathBuf>,
-    /// Look up only the words of the query, no synonyms.
+    /// Look up only the words of the query: no synonyms, no aliases mined from the corpus.
     #[arg(long, conflicts_with = "synonyms")]
     pub no_expand: bool,
 }
 
 impl ExpandArgs {
-    /// Loads the synonyms asked for, analysed with the index's analyser.
+    /// Loads the synonyms asked for and the aliases the index mined, analysed with the
+    /// index's analyser.
     pub fn load(
         &self,
-        analyzer: &crate::analysis::Analyzer,
+        ko: &crate::index::KoIndex,
     ) -> anyhow::Result<crate::search::synonyms::Synonyms> {
         use crate::search::synonyms::Synonyms;
         if self.no_expand {
             return Ok(Synonyms::default());
         }
         let path = match &self.synonyms {
-            Some(p) => p.clone(),
-            None => {
-                let default = PathBuf::from(DEFAULT_SYNONYMS);
-                if !default.is_file() {
-                    return Ok(Synonyms::default());
-                }
-                default
-            }
+            Some(p) => Some(p.clone()),
+            None => Some(PathBuf::from(DEFAULT_SYNONYMS)).filter(|p| p.is_file()),
         };
-        Ok(Synonyms::load(&path, analyzer)?)
+        let mut synonyms = match path {
+            Some(p) => Synonyms::load(&p, &ko.analyzer)?,
+            None => Synonyms::default(),
+        };
+        for alias in crate::index::aliases::load(&ko.path)? {
+            synonyms.add_group(vec![alias.term, alias.alias], &ko.analyzer);
+        }
+        Ok(synonyms)
     }
 }

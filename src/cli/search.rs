@@ -176,7 +176,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dict = Arc::new(KoDictionary::open_default()?);
     let ko = KoIndex::open(&path, dict)?;
     let mut searcher = Searcher::new(ko)?;
-    let synonyms = args.expand.load(&searcher.index().analyzer)?;
+    let synonyms = args.expand.load(searcher.index())?;
     searcher.set_synonyms(synonyms);
     if let Some(batch) = &args.batch {
         return run_batch(&args, batch, &searcher, &options);

@@ -2,7 +2,9 @@
 //! `소형언어모델(SLM)`, `GPU(그래픽처리장치)`, `트랜스포머(Transformer)`, `파인튜닝(미세조정)`.
 //!
 //! At index time every article is scanned for `WORD(ALIAS)`; each file's candidate pairs are
-//! kept with its manifest record, so the tally follows the index through updates. A
+//! kept with its manifest record (`alias_pairs`), so the tally follows the index through
+//! updates. After each run the tally is written to `aliases.json` in the index folder, which
+//! `kosearch aliases` lists and `kosearch search` uses to expand queries. A
 //! candidate becomes an alias only when it looks like a definition and is seen often enough:
 //!
 //! - Hangul word ↔ Latin name (`소형언어모델(SLM)`, `GPU(그래픽처리장치)`): one article is
@@ -203,6 +205,82 @@ pub fn tally<'a>(files: impl IntoIterator<Item = (&'a str, &'a [Pair])>) -> Vec<
     }
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.term.cmp(&b.term)));
     out
+}
+
+/// The file in an index folder that holds the accepted aliases.
+pub const ALIASES_FILE: &str = "aliases.json";
+
+/// The alias candidates of a file's articles (titles and text), as JSON; empty when none.
+pub fn pairs_json(articles: &[crate::ingest::Article]) -> String {
+    let mut set = BTreeSet::new();
+    for a in articles {
+        if let Some(t) = &a.title {
+            candidates(t, &mut set);
+        }
+        for p in &a.paragraphs {
+            candidates(p, &mut set);
+        }
+    }
+    if set.is_empty() {
+        return String::new();
+    }
+    serde_json::to_string(&set).unwrap_or_default()
+}
+
+/// Tallies the candidates of every file record of the last commit and writes
+/// [`ALIASES_FILE`]; returns the accepted aliases.
+pub fn refresh(ko: &super::KoIndex) -> crate::Result<Vec<Alias>> {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::schema::Value;
+
+    use crate::error::Error;
+    let err = |e| Error::tantivy(&ko.path, e);
+    let reader: tantivy::IndexReader = ko
+        .index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(err)?;
+    let searcher = reader.searcher();
+    let f = &ko.fields;
+    let query = tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_text(f.kind, super::schema::KIND_FILE),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    let mut files: Vec<(String, Vec<Pair>)> = Vec::new();
+    for addr in searcher.search(&query, &DocSetCollector).map_err(err)? {
+        let doc: tantivy::TantivyDocument = searcher.doc(addr).map_err(err)?;
+        let Some(json) = doc.get_first(f.alias_pairs).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let Ok(pairs) = serde_json::from_str::<Vec<Pair>>(json) else {
+            continue;
+        };
+        let path = doc
+            .get_first(f.path)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        files.push((path, pairs));
+    }
+    files.sort();
+    let aliases = tally(files.iter().map(|(p, v)| (p.as_str(), v.as_slice())));
+    let json = serde_json::to_string_pretty(&aliases).map_err(|e| Error::Config(e.to_string()))?;
+    super::write_atomically(&ko.path.join(ALIASES_FILE), json.as_bytes())?;
+    Ok(aliases)
+}
+
+/// The aliases recorded in an index folder (none when the file is absent).
+pub fn load(index: &std::path::Path) -> crate::Result<Vec<Alias>> {
+    let path = index.join(ALIASES_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| crate::error::Error::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(crate::error::Error::io(&path, e)),
+    }
 }
 
 #[cfg(test)]

@@ -175,6 +175,7 @@ pub struct Fields {
     pub file_hash: Field,
     pub file_size: Field,
     pub file_mtime: Field,
+    pub alias_pairs: Field,
 }
 
 /// `kind` of a passage document.
@@ -216,6 +217,7 @@ impl Fields {
             file_hash: f("file_hash")?,
             file_size: f("file_size")?,
             file_mtime: f("file_mtime")?,
+            alias_pairs: f("alias_pairs")?,
         })
     }
 }
@@ -231,7 +233,7 @@ mod tests {
         Fields::new(&schema).unwrap();
         // Pinned: a schema change is a visible decision (bump `version`, update this list).
         let names: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(spec.version, 1);
+        assert_eq!(spec.version, 2);
         assert_eq!(
             names,
             [
@@ -259,7 +261,8 @@ mod tests {
                 "meta",
                 "file_hash",
                 "file_size",
-                "file_mtime"
+                "file_mtime",
+                "alias_pairs"
             ]
         );
         let text = spec.fields.iter().find(|f| f.name == "text").unwrap();

@@ -137,7 +137,11 @@ struct FileRecord {
 /// What a worker made of one file.
 enum Outcome {
     /// Content identical to the manifest's: only the record changes.
-    SameContent { file: FoundFile, hash: String },
+    SameContent {
+        file: FoundFile,
+        hash: String,
+        pairs: String,
+    },
     /// Documents to index.
     Indexed {
         file: FoundFile,
@@ -146,6 +150,8 @@ enum Outcome {
         articles: usize,
         passages: usize,
         problems: Vec<Failure>,
+        /// The file's alias candidates, as JSON (empty when none).
+        pairs: String,
     },
     /// It failed.
     Failed { file: FoundFile, reason: String },
@@ -295,6 +301,11 @@ pub fn update(
             .wait_merging_threads()
             .map_err(|e| Error::tantivy(&ko.path, e))?;
     }
+    // The alias table is derived from the committed file records; refreshed after every run
+    // that committed something (or when it is missing), so a stopped run's is rebuilt next time.
+    if summary.commits > 0 || !ko.path.join(super::aliases::ALIASES_FILE).exists() {
+        super::aliases::refresh(ko)?;
+    }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -315,10 +326,10 @@ fn apply(
             .map_err(|e| Error::tantivy(&ko.path, e))
     };
     match outcome {
-        Outcome::SameContent { file, hash } => {
+        Outcome::SameContent { file, hash, pairs } => {
             let key = path_key(&file.path);
             writer.delete_term(Term::from_field_text(f.article, &file_record_key(&key)));
-            add(file_record(ko, &file, &hash))?;
+            add(file_record(ko, &file, &hash, &pairs))?;
             summary.unchanged += 1;
         }
         Outcome::Indexed {
@@ -328,6 +339,7 @@ fn apply(
             articles,
             passages,
             problems,
+            pairs,
         } => {
             let key = path_key(&file.path);
             if manifest.contains_key(&key) {
@@ -339,7 +351,7 @@ fn apply(
             for doc in docs {
                 add(doc)?;
             }
-            add(file_record(ko, &file, &hash))?;
+            add(file_record(ko, &file, &hash, &pairs))?;
             summary.articles += articles;
             summary.passages += passages;
             summary.record_problems.extend(problems);
@@ -364,7 +376,7 @@ fn file_record_key(path_key: &str) -> String {
     format!("file:{path_key}")
 }
 
-fn file_record(ko: &KoIndex, file: &FoundFile, hash: &str) -> TantivyDocument {
+fn file_record(ko: &KoIndex, file: &FoundFile, hash: &str, pairs: &str) -> TantivyDocument {
     let f = &ko.fields;
     let key = path_key(&file.path);
     let mut doc = TantivyDocument::default();
@@ -374,6 +386,9 @@ fn file_record(ko: &KoIndex, file: &FoundFile, hash: &str) -> TantivyDocument {
     doc.add_text(f.file_hash, hash);
     doc.add_u64(f.file_size, file.size);
     doc.add_i64(f.file_mtime, file.mtime_ns);
+    if !pairs.is_empty() {
+        doc.add_text(f.alias_pairs, pairs);
+    }
     doc
 }
 
@@ -468,11 +483,17 @@ fn process(
         size: bytes.len() as u64,
         ..file.clone()
     };
-    if old.is_some_and(|o| o.hash == hash) {
-        return Outcome::SameContent { file, hash };
-    }
+    let same = old.is_some_and(|o| o.hash == hash);
     let decoded = match decode::decode(&bytes, encoding) {
         Ok(d) => d,
+        // Unchanged content decoded before: keep its record (with no alias candidates).
+        Err(_) if same => {
+            return Outcome::SameContent {
+                file,
+                hash,
+                pairs: String::new(),
+            };
+        }
         Err(e) => return fail(e.to_string()),
     };
     drop(bytes);
@@ -483,8 +504,20 @@ fn process(
         .unwrap_or_default();
     let parsed = match parse::parse(file.format, &decoded.text, &stem, parse_options) {
         Ok(p) => p,
+        Err(_) if same => {
+            return Outcome::SameContent {
+                file,
+                hash,
+                pairs: String::new(),
+            };
+        }
         Err(e) => return fail(e.to_string()),
     };
+    let pairs = super::aliases::pairs_json(&parsed.articles);
+    if same {
+        // Re-parsed only for the alias candidates (cheap); not analysed or re-indexed.
+        return Outcome::SameContent { file, hash, pairs };
+    }
     let problems = parsed
         .problems
         .iter()
@@ -509,6 +542,7 @@ fn process(
         articles,
         passages,
         problems,
+        pairs,
     }
 }
 

@@ -96,6 +96,30 @@ impl Synonyms {
         })
     }
 
+    /// Adds a group (e.g. a mined alias pair); members with no indexed word are left out, and
+    /// a group left with fewer than two members is not added.
+    pub fn add_group(&mut self, members: Vec<String>, analyzer: &Analyzer) {
+        let mut scratch = Scratch::default();
+        let keyed: Vec<(String, Vec<String>)> = members
+            .into_iter()
+            .map(|m| {
+                let terms = finest_terms(analyzer, &m, &mut scratch);
+                (m, terms)
+            })
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        if keyed.len() < 2 || keyed.iter().all(|(_, t)| *t == keyed[0].1) {
+            return;
+        }
+        let group = self.groups.len();
+        let mut names = Vec::with_capacity(keyed.len());
+        for (m, terms) in keyed {
+            self.keys.push((terms, group));
+            names.push(m);
+        }
+        self.groups.push(names);
+    }
+
     /// The other members of every group that a word with these finest terms belongs to.
     pub fn expansions(&self, terms: &[String]) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
