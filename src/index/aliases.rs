@@ -81,9 +81,25 @@ fn is_name(s: &str) -> bool {
     !s.contains(' ') && s.len() >= 2 && s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
 }
 
+/// Whether `latin` is an acronym with more letters than `hangul` has syllables (up to four):
+/// then the word before the parenthesis is only the end of what the acronym stands for, as
+/// in 국제연합교육과학문화기구(UNESCO) read as 기구(UNESCO).
+fn acronym_too_long(latin: &str, hangul: &str) -> bool {
+    let letters = latin.chars().filter(|c| c.is_ascii_uppercase()).count();
+    let acronym = letters >= 2
+        && latin
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    let syllables = hangul.chars().filter(|c| ('가'..='힣').contains(c)).count();
+    acronym && syllables > 0 && syllables < letters.min(4)
+}
+
 /// Classifies a candidate; `None` when it is not a definition.
 pub fn classify(term: &str, alias: &str) -> Option<PairKind> {
     if ASIDES.contains(&term) || ASIDES.contains(&alias) {
+        return None;
+    }
+    if acronym_too_long(term, alias) || acronym_too_long(alias, term) {
         return None;
     }
     let hangul_term = is_hangul_word(term);
@@ -308,6 +324,15 @@ mod tests {
                 ("파인튜닝".into(), "미세조정".into()),
             ]
         );
+    }
+
+    #[test]
+    fn the_tail_of_a_spelled_out_name_is_not_its_acronym() {
+        assert_eq!(classify("기구", "UNESCO"), None);
+        assert_eq!(classify("기민", "CDU"), None);
+        assert_eq!(classify("인공지능", "AI"), Some(PairKind::Strong));
+        assert_eq!(classify("소형언어모델", "SLM"), Some(PairKind::Strong));
+        assert_eq!(classify("GPU", "그래픽처리장치"), Some(PairKind::Strong));
     }
 
     #[test]
