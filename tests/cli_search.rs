@@ -436,3 +436,34 @@ fn aliases_mined_from_the_corpus_are_listed_and_expand_queries() {
     ]);
     assert!(transformer.iter().any(|h| h.text.contains("트랜스포머")));
 }
+
+#[test]
+fn explain_shows_expansions_and_articles_ranks_each_article_once() {
+    let out = search(&["SLM", "--explain", "-n", "1"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("expanded SLM → 소형언어모델"), "{err}");
+    let out = search(&["SLM", "--explain", "--no-expand", "-n", "1"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no expansion"));
+
+    let passages = hits(&["모델", "-n", "200"]);
+    let articles = hits(&["모델", "-n", "200", "--articles"]);
+    let keys: Vec<(String, String)> = articles
+        .iter()
+        .map(|h| (h.path.clone(), h.id.clone()))
+        .collect();
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), keys.len(), "each article once");
+    let mut from_passages: Vec<(String, String)> = passages
+        .iter()
+        .map(|h| (h.path.clone(), h.id.clone()))
+        .collect();
+    from_passages.sort();
+    from_passages.dedup();
+    assert_eq!(unique, from_passages, "every matching article");
+    // Each article stands at its best passage, in the order of those passages.
+    assert_eq!(articles[0].passage, passages[0].passage);
+    assert_eq!(articles[0].path, passages[0].path);
+}

@@ -65,6 +65,13 @@ pub struct Args {
     /// One JSON object per hit (JSON Lines); fields in the README.
     #[arg(long)]
     json: bool,
+    /// Show how the query was understood: the terms looked up and every expansion (synonym
+    /// or mined alias) with its weight; on stderr.
+    #[arg(long)]
+    explain: bool,
+    /// Rank articles, not passages: each article once, at its best passage.
+    #[arg(long, conflicts_with = "per_article")]
+    articles: bool,
     /// Colour matches.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
@@ -151,7 +158,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = SearchOptions {
         limit: args.limit,
         offset: args.offset,
-        per_article: args.per_article.map(|n| n.max(1)),
+        per_article: if args.articles {
+            Some(1)
+        } else {
+            args.per_article.map(|n| n.max(1))
+        },
         since: args
             .since
             .as_deref()
@@ -189,6 +200,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(exit_for(false));
     };
+    if args.explain {
+        explain(&compiled);
+    }
     let results = searcher
         .run(&compiled, &options)
         .with_context(|| format!("query {text:?}"))?;
@@ -231,6 +245,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(exit_for(!results.hits.is_empty()))
+}
+
+/// `--explain`: the terms and expansions, on stderr.
+fn explain(compiled: &crate::search::Compiled) {
+    let terms: Vec<&str> = compiled.terms.iter().map(String::as_str).collect();
+    eprintln!("kosearch: terms looked up: {}", terms.join(", "));
+    if compiled.expansions.is_empty() {
+        eprintln!("kosearch: no expansion");
+    }
+    for (word, to) in &compiled.expansions {
+        eprintln!(
+            "kosearch: expanded {word} → {to} (weight {})",
+            crate::search::EXPANSION_WEIGHT
+        );
+    }
 }
 
 fn exit_for(found: bool) -> ExitCode {

@@ -139,6 +139,9 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     /// Index terms of the positive words, for highlighting.
     pub terms: BTreeSet<String>,
+    /// Each word of the query that was expanded, with what it was expanded to (a synonym or
+    /// a mined alias), at [`EXPANSION_WEIGHT`].
+    pub expansions: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -212,6 +215,7 @@ impl Searcher {
             synonyms: &self.synonyms,
             scratch: Scratch::default(),
             terms: BTreeSet::new(),
+            expansions: Vec::new(),
         };
         let query = c.node(node, Occur::Should)?;
         let query = match c.proximity(node) {
@@ -224,6 +228,7 @@ impl Searcher {
         Some(Compiled {
             query,
             terms: c.terms,
+            expansions: c.expansions,
         })
     }
 
@@ -445,6 +450,7 @@ impl Searcher {
 struct Compiler<'a> {
     ko: &'a KoIndex,
     synonyms: &'a synonyms::Synonyms,
+    expansions: Vec<(String, String)>,
     scratch: Scratch,
     terms: BTreeSet<String>,
 }
@@ -523,6 +529,9 @@ impl Compiler<'_> {
                         .collect();
                     for member in expansions {
                         let other = self.analyse(&member);
+                        if positive {
+                            self.expansions.push((text.to_string(), member.clone()));
+                        }
                         if positive {
                             self.terms.extend(other.fine.iter().map(|(_, t)| t.clone()));
                             self.terms.extend(other.wholes.iter().cloned());
