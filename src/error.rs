@@ -106,6 +106,19 @@ impl Error {
                 path,
                 reason: e.to_string(),
             },
+            // Reading damaged data (a bad block, a truncated file) surfaces as I/O errors of
+            // these kinds; a missing file or a full disk does not.
+            T::IoError(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+                ) || e.to_string().contains("decompress") =>
+            {
+                Error::Corrupt {
+                    path,
+                    reason: e.to_string(),
+                }
+            }
             source => Error::Tantivy { path, source },
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod aliases;
 pub mod analyze;
+pub mod check;
 pub mod eval;
 pub mod export;
 pub mod index;
@@ -39,6 +40,8 @@ enum Command {
     Search(search::Args),
     /// Write every hit of a query, with all its metadata, to JSON Lines, CSV or JSON.
     Export(export::Args),
+    /// Verify an index: what built it, file checksums, every article whole.
+    Check(check::Args),
     /// List the aliases mined from the corpus (소형언어모델(SLM), GPU(그래픽처리장치) …).
     Aliases(aliases::Args),
     /// Score a TREC run against relevance judgements (Recall@k, MRR@10, nDCG@10).
@@ -54,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Aliases(args) => aliases::run(args),
+        Command::Check(args) => check::run(args),
         Command::Export(args) => export::run(args),
         Command::Analyze(args) => analyze::run(args),
     }

@@ -1,0 +1,71 @@
+//! `kosearch check`: verify an index — what built it, every file's checksum, and that every
+//! article's passages and manifest record are all there.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::IndexArg;
+use crate::dictionary::KoDictionary;
+use crate::index::KoIndex;
+
+/// Arguments of `kosearch check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    index: IndexArg,
+}
+
+/// Runs `kosearch check`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let path = args.index.path();
+    let dict = Arc::new(KoDictionary::open_default()?);
+    // Opening checks the schema, analyser and dictionary the index records.
+    let ko = KoIndex::open(&path, dict)?;
+    let mut problems: Vec<String> = Vec::new();
+    match ko.index.validate_checksum() {
+        Ok(bad) => {
+            let mut bad: Vec<_> = bad.into_iter().collect();
+            bad.sort();
+            problems.extend(
+                bad.iter()
+                    .map(|f| format!("{}: checksum mismatch", f.display())),
+            );
+        }
+        Err(e) => problems.push(crate::Error::tantivy(&path, e).to_string()),
+    }
+    let inventory = if problems.is_empty() {
+        match ko.inventory() {
+            Ok(inv) => {
+                problems.extend(inv.problems());
+                Some(inv)
+            }
+            Err(e) => {
+                problems.push(e.to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if let Err(e) = crate::index::aliases::load(&path) {
+        problems.push(e.to_string());
+    }
+    if problems.is_empty() {
+        let inv = inventory.unwrap_or_default();
+        println!(
+            "{}: ok: {} passages of {} files; checksums match; every article whole",
+            path.display(),
+            inv.passages.len(),
+            inv.files.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        eprintln!("kosearch: {}: {p}", path.display());
+    }
+    eprintln!(
+        "kosearch: {} is damaged; rebuild it with `kosearch index --rebuild <FOLDER>...`",
+        path.display()
+    );
+    Ok(ExitCode::from(super::EXIT_ERROR))
+}

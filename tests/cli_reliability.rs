@@ -1,0 +1,159 @@
+//! Faults: a damaged index file, and searching while an index run writes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn kosearch() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
+    cmd.current_dir(common::root()).env_remove("KOSEARCH_INDEX");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    kosearch().args(args).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn build(idx: &Path, dir: &str) {
+    let out = run(&["index", "--quiet", "--index", idx.to_str().unwrap(), dir]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The largest file of the index with this extension.
+fn largest(idx: &Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(idx)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap()
+}
+
+#[test]
+fn a_damaged_index_is_named_by_check_and_search_and_rebuild_recovers() {
+    for (ext, damage) in [("store", "flip"), ("idx", "truncate"), ("term", "truncate")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let idx = tmp.path().join("idx");
+        build(&idx, "data/articles");
+        let i = idx.to_str().unwrap();
+        let out = run(&["check", "--index", i]);
+        assert!(out.status.success(), "{}", stderr(&out));
+
+        let file = largest(&idx, ext);
+        let mut bytes = std::fs::read(&file).unwrap();
+        match damage {
+            "flip" => {
+                let n = bytes.len();
+                bytes[100..n - 100].iter_mut().for_each(|b| *b ^= 0x5a);
+            }
+            _ => bytes.truncate(bytes.len() / 2),
+        }
+        std::fs::write(&file, bytes).unwrap();
+
+        let out = run(&["check", "--index", i]);
+        assert_eq!(out.status.code(), Some(2), "{ext}");
+        let err = stderr(&out);
+        assert!(err.contains("--rebuild"), "{ext}: {err}");
+        assert!(!err.contains("panicked"), "{ext}: {err}");
+
+        let out = run(&["search", "--index", i, "GPU"]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{ext}: a damaged index is an error, not no hits"
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains("damaged") && err.contains("--rebuild"),
+            "{ext}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{ext}: {err}");
+
+        let out = run(&[
+            "index",
+            "--quiet",
+            "--rebuild",
+            "--index",
+            i,
+            "data/articles",
+        ]);
+        assert!(out.status.success(), "{ext}: {}", stderr(&out));
+        let out = run(&["check", "--index", i]);
+        assert!(out.status.success(), "{ext}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn searches_during_an_index_run_see_a_committed_state_and_never_fail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let idx = tmp.path().join("idx");
+    // A first commit to search, then a long run that adds many more files.
+    let copy = |dest: &Path| {
+        for entry in walkdir::WalkDir::new(common::path("data/articles")) {
+            let entry = entry.unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(common::path("data/articles"))
+                .unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dest.join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), dest.join(rel)).unwrap();
+            }
+        }
+    };
+    copy(&corpus.join("first"));
+    build(&idx, corpus.to_str().unwrap());
+    for i in 0..20 {
+        copy(&corpus.join(format!("more{i:02}")));
+    }
+    let mut writer = kosearch()
+        .args(["index", "--quiet", "--commit-every", "0.05", "--index"])
+        .arg(&idx)
+        .arg(&corpus)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut searches = 0;
+    let mut during = 0;
+    let mut counts = Vec::new();
+    while started.elapsed() < Duration::from_secs(20) {
+        let running = writer.try_wait().unwrap().is_none();
+        let out = run(&[
+            "search",
+            "--json",
+            "-n",
+            "1000",
+            "--index",
+            idx.to_str().unwrap(),
+            "GPU",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "search {searches}: {}",
+            stderr(&out)
+        );
+        counts.push(String::from_utf8_lossy(&out.stdout).lines().count());
+        searches += 1;
+        if running {
+            during += 1;
+        } else {
+            break;
+        }
+    }
+    assert!(writer.wait().unwrap().success());
+    assert!(during >= 1, "no search ran while indexing");
+    // Commits only add here: what a search sees never shrinks.
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    eprintln!("{searches} searches, {during} during the run: {counts:?}");
+}
