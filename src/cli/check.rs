@@ -13,6 +13,10 @@ use crate::index::KoIndex;
 pub struct Args {
     #[command(flatten)]
     index: IndexArg,
+    /// Also print every passage as `article<TAB>passage<TAB>text hash`, sorted (to compare
+    /// two indexes of the same folders).
+    #[arg(long)]
+    list: bool,
 }
 
 /// Runs `kosearch check`.
@@ -52,6 +56,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if problems.is_empty() {
         let inv = inventory.unwrap_or_default();
+        if args.list {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for p in &inv.passages {
+                writeln!(out, "{}\t{}\t{}", p.article, p.passage, p.text_hash)?;
+            }
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
         println!(
             "{}: ok: {} passages of {} files; checksums match; every article whole",
             path.display(),
