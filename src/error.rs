@@ -54,6 +54,15 @@ pub enum Error {
         /// What differs.
         reason: String,
     },
+    /// The disk holding the index is full.
+    #[error(
+        "index {0}: no space left on the device; free some space and run again (the index as \
+         last committed is intact)"
+    )]
+    DiskFull(PathBuf),
+    /// The index is on a read-only file system.
+    #[error("index {0} is on a read-only file system: it cannot be updated there")]
+    ReadOnly(PathBuf),
     /// The index is damaged.
     #[error(
         "index {path} is damaged ({reason}); `kosearch check` shows what is wrong, and \
@@ -90,6 +99,13 @@ impl Error {
     pub fn tantivy(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Self {
         use tantivy::TantivyError as T;
         let path = path.into();
+        let text = source.to_string();
+        if text.contains("os error 28") || text.contains("No space left") {
+            return Error::DiskFull(path);
+        }
+        if text.contains("os error 30") || text.contains("Read-only file system") {
+            return Error::ReadOnly(path);
+        }
         match source {
             T::LockFailure(tantivy::directory::error::LockError::LockBusy, _) => {
                 Error::IndexBusy(path)

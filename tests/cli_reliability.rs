@@ -157,3 +157,96 @@ fn searches_during_an_index_run_see_a_committed_state_and_never_fail() {
     assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
     eprintln!("{searches} searches, {during} during the run: {counts:?}");
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Mount {
+    /// `None` (with a message) where this machine does not let the test mount one.
+    fn tmpfs(at: &Path, size: &str) -> Option<Mount> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return None;
+        }
+        Some(Mount(at.to_path_buf()))
+    }
+
+    fn read_only(&self) -> bool {
+        Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_and_a_read_only_index_end_with_a_clear_message_and_the_index_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(mount) = Mount::tmpfs(&tmp.path().join("small"), "1m") else {
+        return;
+    };
+    let idx = mount.0.join("idx");
+    let i = idx.to_str().unwrap();
+    build(&idx, "data/articles");
+    let before = run(&["search", "--json", "-n", "1000", "--index", i, "GPU"]).stdout;
+    assert!(!before.is_empty());
+
+    // Far more than 1 MB of index.
+    let corpus = tmp.path().join("corpus");
+    for k in 0..12 {
+        for entry in walkdir::WalkDir::new(common::path("data/articles")) {
+            let entry = entry.unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(common::path("data/articles"))
+                .unwrap();
+            let dest = corpus.join(format!("c{k:02}")).join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+    }
+    let out = run(&["index", "--quiet", "--index", i, corpus.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no space left"), "{err}");
+    assert!(!err.contains("panicked"));
+    let out = run(&["check", "--index", i]);
+    assert!(
+        out.status.success(),
+        "the last commit is whole: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        run(&["search", "--json", "-n", "1000", "--index", i, "GPU"]).stdout,
+        before
+    );
+
+    if !mount.read_only() {
+        eprintln!("skipped: cannot remount read-only");
+        return;
+    }
+    let out = run(&["index", "--quiet", "--index", i, "data/articles"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+    // Searching a read-only index works.
+    let out = run(&["search", "--json", "-n", "1000", "--index", i, "GPU"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout, before);
+}

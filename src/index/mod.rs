@@ -11,6 +11,7 @@
 //! never disagree with the passages, whenever a run is stopped.
 
 pub mod aliases;
+pub mod readonly;
 pub mod schema;
 pub mod update;
 
@@ -121,6 +122,30 @@ fn register_analyzers(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
 }
 
 impl KoIndex {
+    /// A reader of the last commit. On a read-only file system, where tantivy cannot take
+    /// its lock file, the index is reopened without locks (nothing can change it there).
+    pub fn reader(&mut self) -> Result<tantivy::IndexReader> {
+        let build = |index: &tantivy::Index| {
+            index
+                .reader_builder()
+                .reload_policy(tantivy::ReloadPolicy::Manual)
+                .try_into()
+                .map_err(|e| Error::tantivy(&self.path, e))
+        };
+        match build(&self.index) {
+            Err(Error::ReadOnly(_)) => {
+                let dir = readonly::ReadOnlyDirectory::open(&self.path)
+                    .map_err(|e| Error::tantivy(&self.path, e))?;
+                let index = tantivy::Index::open(dir).map_err(|e| Error::tantivy(&self.path, e))?;
+                register_analyzers(&index, self.analyzer.clone());
+                let reader = build(&index)?;
+                self.index = index;
+                Ok(reader)
+            }
+            other => other,
+        }
+    }
+
     /// Whether `path` holds a kosearch index.
     pub fn exists(path: &Path) -> bool {
         path.join(CONFIG_FILE).is_file() && path.join("meta.json").is_file()

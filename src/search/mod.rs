@@ -183,13 +183,8 @@ struct WordTerms {
 
 impl Searcher {
     /// A searcher over the last commit of `ko`.
-    pub fn new(ko: KoIndex) -> Result<Searcher> {
-        let reader = ko
-            .index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| Error::tantivy(&ko.path, e))?;
+    pub fn new(mut ko: KoIndex) -> Result<Searcher> {
+        let reader = ko.reader()?;
         Ok(Searcher {
             ko,
             reader,
