@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use super::IndexArg;
-use super::search::parse_day;
+use super::search::{JsonHit, parse_day};
 use crate::dictionary::KoDictionary;
 use crate::index::KoIndex;
 use crate::search::{Hit, SearchOptions, Searcher, query};
@@ -70,23 +70,8 @@ pub struct Args {
 /// One exported hit: every field of `search --json`, then the rest of the metadata.
 #[derive(Debug, Serialize)]
 struct Record<'a> {
-    rank: usize,
-    score: f32,
-    id: &'a str,
-    path: &'a str,
-    title: &'a str,
-    date: Option<&'a str>,
-    source: Option<&'a str>,
-    author: Option<&'a str>,
-    url: Option<&'a str>,
-    passage: u64,
-    passages: u64,
-    text: &'a str,
-    byte_start: u64,
-    byte_end: u64,
-    char_start: u64,
-    char_end: u64,
-    highlights: &'a [(usize, usize)],
+    #[serde(flatten)]
+    hit: JsonHit<'a>,
     article: &'a str,
     record: Option<u64>,
     format: &'a str,
@@ -97,23 +82,7 @@ struct Record<'a> {
 impl<'a> From<&'a Hit> for Record<'a> {
     fn from(h: &'a Hit) -> Self {
         Record {
-            rank: h.rank,
-            score: h.score,
-            id: &h.id,
-            path: &h.path,
-            title: &h.title,
-            date: h.date.as_deref(),
-            source: h.source.as_deref(),
-            author: h.author.as_deref(),
-            url: h.url.as_deref(),
-            passage: h.passage,
-            passages: h.passages,
-            text: &h.text,
-            byte_start: h.byte_start,
-            byte_end: h.byte_end,
-            char_start: h.char_start,
-            char_end: h.char_end,
-            highlights: &h.highlights,
+            hit: JsonHit::from(h),
             article: &h.article,
             record: h.record,
             format: &h.format,

@@ -109,7 +109,7 @@ pub(super) fn parse_day(flag: &str, s: &str, end: bool) -> anyhow::Result<i64> {
 
 /// A hit as `--json` prints it: the documented fields, in this order.
 #[derive(Debug, Serialize)]
-struct JsonHit<'a> {
+pub(super) struct JsonHit<'a> {
     rank: usize,
     score: f32,
     id: &'a str,
