@@ -251,12 +251,7 @@ pub fn refresh(ko: &super::KoIndex) -> crate::Result<Vec<Alias>> {
 
     use crate::error::Error;
     let err = |e| Error::tantivy(&ko.path, e);
-    let reader: tantivy::IndexReader = ko
-        .index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()
-        .map_err(err)?;
+    let reader = ko.reader()?;
     let searcher = reader.searcher();
     let f = &ko.fields;
     let query = tantivy::query::TermQuery::new(

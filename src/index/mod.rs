@@ -123,8 +123,9 @@ fn register_analyzers(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
 
 impl KoIndex {
     /// A reader of the last commit. On a read-only file system, where tantivy cannot take
-    /// its lock file, the index is reopened without locks (nothing can change it there).
-    pub fn reader(&mut self) -> Result<tantivy::IndexReader> {
+    /// its lock file, the index is opened again without locks for the reader (nothing can
+    /// change it there).
+    pub fn reader(&self) -> Result<tantivy::IndexReader> {
         let build = |index: &tantivy::Index| {
             index
                 .reader_builder()
@@ -138,9 +139,7 @@ impl KoIndex {
                     .map_err(|e| Error::tantivy(&self.path, e))?;
                 let index = tantivy::Index::open(dir).map_err(|e| Error::tantivy(&self.path, e))?;
                 register_analyzers(&index, self.analyzer.clone());
-                let reader = build(&index)?;
-                self.index = index;
-                Ok(reader)
+                build(&index)
             }
             other => other,
         }
@@ -332,12 +331,7 @@ impl KoIndex {
         use tantivy::collector::DocSetCollector;
         use tantivy::schema::Value;
         let err = |e| Error::tantivy(&self.path, e);
-        let reader = self
-            .index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(err)?;
+        let reader = self.reader()?;
         let searcher = reader.searcher();
         let f = &self.fields;
         let all = searcher

@@ -394,12 +394,7 @@ fn file_record(ko: &KoIndex, file: &FoundFile, hash: &str, pairs: &str) -> Tanti
 
 /// Reads every file record of the last commit.
 fn load_manifest(ko: &KoIndex) -> Result<HashMap<String, FileRecord>> {
-    let reader = ko
-        .index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()
-        .map_err(|e| Error::tantivy(&ko.path, e))?;
+    let reader = ko.reader()?;
     let searcher = reader.searcher();
     let f = &ko.fields;
     let query = TermQuery::new(

@@ -183,7 +183,7 @@ struct WordTerms {
 
 impl Searcher {
     /// A searcher over the last commit of `ko`.
-    pub fn new(mut ko: KoIndex) -> Result<Searcher> {
+    pub fn new(ko: KoIndex) -> Result<Searcher> {
         let reader = ko.reader()?;
         Ok(Searcher {
             ko,
