@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod dictionary;
 pub mod error;
+pub mod fuzz;
 pub mod index;
 pub mod ingest;
 pub mod passage;

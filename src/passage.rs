@@ -76,6 +76,42 @@ impl Passages {
     pub fn passage_text(&self, p: &Passage) -> &str {
         &self.text[p.byte_start..p.byte_end]
     }
+
+    /// Checks what [`split`] promises: passages numbered in order, non-overlapping, on
+    /// character boundaries with true character ranges, within `options.max_chars`, and
+    /// covering all of the text but whitespace.
+    pub fn check(&self, options: &PassageOptions) -> Result<(), String> {
+        let mut last = 0;
+        let mut covered = String::new();
+        for (i, p) in self.passages.iter().enumerate() {
+            let fail = |what: &str| Err(format!("passage {i} {p:?}: {what}"));
+            if p.ordinal as usize != i {
+                return fail("out of order");
+            }
+            if p.byte_start < last || p.byte_start >= p.byte_end || p.byte_end > self.text.len() {
+                return fail("overlaps, is empty or runs past the text");
+            }
+            if !self.text.is_char_boundary(p.byte_start) || !self.text.is_char_boundary(p.byte_end)
+            {
+                return fail("not on character boundaries");
+            }
+            if self.text[..p.byte_start].chars().count() != p.char_start
+                || self.text[..p.byte_end].chars().count() != p.char_end
+            {
+                return fail("wrong character range");
+            }
+            if p.char_end - p.char_start > options.max_chars.max(1) {
+                return fail("longer than the maximum");
+            }
+            covered.push_str(self.passage_text(p));
+            last = p.byte_end;
+        }
+        let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        if strip(&covered) != strip(&self.text) {
+            return Err("text outside every passage".to_string());
+        }
+        Ok(())
+    }
 }
 
 /// A piece of the article text no passage boundary falls inside: `[start, end)` in bytes and
@@ -341,21 +377,7 @@ mod tests {
         ) {
             let opts = PassageOptions { min_chars: min, max_chars: min + extra };
             let p = split(&ps, &opts);
-            let mut last = 0;
-            let mut covered = String::new();
-            for (i, x) in p.passages.iter().enumerate() {
-                prop_assert_eq!(x.ordinal as usize, i);
-                prop_assert!(x.byte_start >= last && x.byte_start < x.byte_end);
-                prop_assert!(p.text.is_char_boundary(x.byte_start) && p.text.is_char_boundary(x.byte_end));
-                prop_assert_eq!(p.text[..x.byte_start].chars().count(), x.char_start);
-                prop_assert_eq!(p.text[..x.byte_end].chars().count(), x.char_end);
-                prop_assert!(x.char_end - x.char_start <= opts.max_chars);
-                covered.push_str(p.passage_text(x));
-                last = x.byte_end;
-            }
-            // Nothing but whitespace is left out.
-            let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-            prop_assert_eq!(strip(&covered), strip(&p.text));
+            prop_assert_eq!(p.check(&opts), Ok(()));
         }
     }
 }

@@ -130,3 +130,301 @@ fn a_hostile_folder_is_reported_and_the_rest_indexed() {
         "script is not article text"
     );
 }
+
+/// Runs `kosearch index --json ARGS…` through `cmd` and reads the summary.
+fn index_json(
+    mut cmd: Command,
+    args: &[&std::ffi::OsStr],
+) -> (std::process::Output, serde_json::Value) {
+    let out = cmd.arg("index").arg("--json").args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    let summary = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("summary: {e}; stderr: {err}"));
+    (out, summary)
+}
+
+/// `(path, passage, text hash)` of every passage, from `check --list`.
+fn passages(idx: &Path) -> String {
+    let out = kosearch()
+        .args(["check", "--list", "--index"])
+        .arg(idx)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines.join("\n")
+}
+
+#[test]
+fn files_that_change_or_vanish_during_a_run_leave_a_consistent_index() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let copies = 24;
+    for i in 0..copies {
+        common::copy_tree(
+            &common::path("data/articles"),
+            &corpus.join(format!("copy{i:02}")),
+        );
+    }
+    let files: Vec<_> = walkdir::WalkDir::new(corpus.join("copy00"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(corpus.join("copy00"))
+                .unwrap()
+                .to_path_buf()
+        })
+        .collect();
+    let idx = tmp.path().join("idx");
+    let mut child = kosearch()
+        .args(["index", "--json", "--commit-every", "0.05", "--index"])
+        .arg(&idx)
+        .arg(&corpus)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // While it runs, files vanish, change and appear under it.
+    let done = AtomicBool::new(false);
+    let mutations = std::thread::scope(|s| {
+        let mutator = s.spawn(|| {
+            let mut rng = common::Rng::new();
+            let mut touched = std::collections::BTreeSet::new();
+            let mut n = 0;
+            while !done.load(Ordering::Relaxed) {
+                let dir = corpus.join(format!("copy{:02}", rng.below(copies)));
+                let file = dir.join(&files[rng.below(files.len() as u64) as usize]);
+                let text = format!("바뀐 기사 {n}번이다.\n\n새 문단이다.\n");
+                match rng.below(3) {
+                    0 => {
+                        let _ = std::fs::remove_file(&file);
+                    }
+                    // Text files change in place (a reader may see them half written).
+                    1 if file.extension().is_some_and(|e| e == "txt") && file.exists() => {
+                        std::fs::write(&file, text).unwrap();
+                    }
+                    _ => {
+                        let new = dir.join(format!("extra-{n}.txt"));
+                        write(&new, &text);
+                        touched.insert(new);
+                    }
+                }
+                touched.insert(file);
+                n += 1;
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            touched
+        });
+        let status = child.wait().unwrap();
+        done.store(true, Ordering::Relaxed);
+        (status, mutator.join().unwrap())
+    });
+    let (status, touched) = mutations;
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    use std::io::Read;
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(status.code(), Some(0 | 2)), "{status:?}: {stderr}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    // A file that went between the walk and its reading, or was caught half written, is
+    // named; no file left alone fails.
+    let failed = summary["failed"].as_array().unwrap();
+    for failure in failed {
+        let path = Path::new(failure["path"].as_str().unwrap());
+        assert!(touched.contains(path), "{failure}");
+    }
+    eprintln!(
+        "{} files touched during the run; {} of them failed",
+        touched.len(),
+        failed.len()
+    );
+    assert!(
+        touched.len() > 10,
+        "the run ended before the folder changed: the test proved nothing"
+    );
+
+    // The index is consistent, and the next run makes it equal to a fresh build.
+    let check = kosearch()
+        .args(["check", "--index"])
+        .arg(&idx)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let (out, _) = index_json(
+        kosearch(),
+        &["--index".as_ref(), idx.as_os_str(), corpus.as_os_str()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh = tmp.path().join("fresh");
+    let (out, _) = index_json(
+        kosearch(),
+        &["--index".as_ref(), fresh.as_os_str(), corpus.as_os_str()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(passages(&idx), passages(&fresh));
+}
+
+/// Runs `kosearch` as a user whom permissions bind: this user when not root; as root,
+/// `nobody` through `setpriv`, with the dictionary linked where `nobody` can read it.
+#[cfg(unix)]
+struct Unprivileged {
+    /// The dictionary's copy, when running as `nobody`.
+    dict: Option<std::path::PathBuf>,
+}
+
+#[cfg(unix)]
+impl Unprivileged {
+    /// `None` when that cannot be arranged here.
+    fn prepare(tmp: &Path) -> Option<Unprivileged> {
+        use std::os::unix::fs::PermissionsExt;
+
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return Some(Unprivileged { dict: None });
+        }
+        std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o755)).ok()?;
+        let source = kosearch::dictionary::default_dir();
+        let dict = tmp.join("dict");
+        for entry in walkdir::WalkDir::new(&source) {
+            let entry = entry.ok()?;
+            let dest = dict.join(entry.path().strip_prefix(&source).ok()?);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).ok()?;
+            } else if !dest.exists() && std::fs::hard_link(entry.path(), &dest).is_err() {
+                // Never onto an existing file: that may be a link to the original.
+                std::fs::copy(entry.path(), &dest).ok()?;
+            }
+        }
+        let me = Unprivileged { dict: Some(dict) };
+        let probe = me.command().arg("--version").output().ok()?;
+        probe.status.success().then_some(me)
+    }
+
+    fn command(&self) -> Command {
+        let Some(dict) = &self.dict else {
+            return kosearch();
+        };
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_kosearch"))
+            .current_dir(dict.parent().unwrap())
+            .env_remove("KOSEARCH_INDEX")
+            .env("KOSEARCH_DICT_DIR", dict);
+        cmd
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_reported_and_nothing_is_lost() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(user) = Unprivileged::prepare(tmp.path()) else {
+        eprintln!("skipped: cannot run kosearch as an unprivileged user here (setpriv as nobody)");
+        return;
+    };
+    let as_user = || user.command();
+    let work = tmp.path().join("work");
+    let articles = work.join("articles");
+    common::copy_tree(&common::path("data/articles"), &articles);
+    let idx = work.join("idx");
+    let chown_all = || {
+        for e in walkdir::WalkDir::new(&work) {
+            let e = e.unwrap();
+            let _ = std::os::unix::fs::lchown(e.path(), Some(65534), Some(65534));
+        }
+    };
+    chown_all();
+    let args = ["--index".as_ref(), idx.as_os_str(), articles.as_os_str()];
+    let (out, first) = index_json(as_user(), &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A new file nobody may read, and an indexed folder that can no longer be read.
+    write(&articles.join("locked.txt"), "잠긴 파일의 본문이다.\n");
+    chown_all();
+    let mode =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    mode(&articles.join("locked.txt"), 0o000);
+    mode(&articles.join("mobile"), 0o000);
+    let (out, second) = index_json(as_user(), &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("locked.txt") && err.contains("mobile"),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("permission denied"), "{err}");
+    assert_eq!(
+        second["removed"], 0,
+        "an unreadable folder's articles are kept: {second}"
+    );
+    assert_eq!(second["failed"].as_array().unwrap().len(), 2, "{second}");
+    let search = as_user()
+        .args(["search", "--json", "--index"])
+        .arg(&idx)
+        .arg("폴더블폰")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&search.stdout).contains("mobile/"),
+        "the unreadable folder's articles are still found"
+    );
+
+    // Readable again: the next run takes the new file, and the rest is as before.
+    mode(&articles.join("locked.txt"), 0o644);
+    mode(&articles.join("mobile"), 0o755);
+    let (out, third) = index_json(as_user(), &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(third["new"], 1, "{third}");
+    assert_eq!(third["removed"], 0, "{third}");
+    assert_eq!(
+        first["files"].as_u64().unwrap() + 1,
+        third["files"].as_u64().unwrap()
+    );
+}

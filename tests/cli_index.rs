@@ -70,23 +70,9 @@ fn index(idx: &Path, dirs: &[&Path], extra: &[&str]) -> (Output, JsonSummary) {
     (out, summary)
 }
 
-/// Copies a folder tree.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 fn sample_copy(dir: &Path) -> PathBuf {
     let articles = dir.join("articles");
-    copy_tree(&common::path("data/articles"), &articles);
+    common::copy_tree(&common::path("data/articles"), &articles);
     articles
 }
 
@@ -411,46 +397,19 @@ fn bad_arguments_name_themselves() {
     );
 }
 
-/// A small deterministic generator (xorshift), seeded from the clock and printed, so a
-/// failure can be replayed with `KOSEARCH_TEST_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn new() -> Rng {
-        let seed = std::env::var("KOSEARCH_TEST_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
-            });
-        eprintln!("seed {seed} (KOSEARCH_TEST_SEED)");
-        Rng(seed | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
 #[test]
 fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
     let copies = 24;
     for i in 0..copies {
-        copy_tree(
+        common::copy_tree(
             &common::path("data/articles"),
             &corpus.join(format!("copy{i:02}")),
         );
     }
     let idx = tmp.path().join("idx");
-    let mut rng = Rng::new();
+    let mut rng = common::Rng::new();
     let mut kills = 0;
     for round in 0..6 {
         let mut child = kosearch()
@@ -484,7 +443,7 @@ fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
         // Between runs: a folder of files goes, two new ones come, a file changes.
         let _ = std::fs::remove_dir_all(corpus.join(format!("copy{:02}", rng.below(copies))));
         for k in 0..2 {
-            copy_tree(
+            common::copy_tree(
                 &common::path("data/articles"),
                 &corpus.join(format!("new{round}-{k}")),
             );
@@ -517,6 +476,59 @@ fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
     let clean = inventory(&fresh);
     assert_eq!(recovered, clean);
     eprintln!("{kills} kills mid-run, recovered exactly");
+}
+
+#[test]
+fn ctrl_c_stops_at_a_commit_and_the_next_run_finishes_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    for i in 0..48 {
+        common::copy_tree(
+            &common::path("data/articles"),
+            &corpus.join(format!("copy{i:02}")),
+        );
+    }
+    let idx = tmp.path().join("idx");
+    let child = kosearch()
+        .args(["index", "--json", "--commit-every", "0.05", "--index"])
+        .arg(&idx)
+        .arg(&corpus)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the index exists the run is under way; give it a moment to commit something.
+    let started = Instant::now();
+    while !KoIndex::exists(&idx) && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill(2) on the child's pid; the child has not been waited for, so the pid is
+    // still its own.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let summary: JsonSummary = serde_json::from_str(text.trim())
+        .unwrap_or_else(|e| panic!("summary {text:?}: {e}; stderr: {}", stderr(&out)));
+    assert!(
+        summary.interrupted,
+        "the run ended before the interrupt: the test proved nothing ({summary:?})"
+    );
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    let stopped = inventory(&idx);
+    assert!(stopped.problems().is_empty(), "{:?}", stopped.problems());
+
+    let (out, summary) = index(&idx, &[&corpus], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        summary.new > 0,
+        "the interrupted run left nothing to do: {summary:?}"
+    );
+    let fresh = tmp.path().join("fresh");
+    let (out, _) = index(&fresh, &[&corpus], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(inventory(&idx), inventory(&fresh));
 }
 
 #[test]

@@ -53,9 +53,18 @@ impl Normalized {
             }
             if single {
                 self.push(map_char(c), start, end);
+            } else if cluster.nfc().eq(cluster.chars()) {
+                // Nothing combined: every character keeps its own bytes.
+                let mut at = start;
+                for d in cluster.chars() {
+                    self.push(map_char(d), at, at + d.len_utf8());
+                    at += d.len_utf8();
+                }
             } else {
-                for d in cluster.nfc() {
-                    self.push(map_char(d), start, end);
+                // The first character takes the cluster's bytes and the rest none (at its
+                // end), so the ranges of neighbouring tokens never overlap.
+                for (k, d) in cluster.nfc().enumerate() {
+                    self.push(map_char(d), if k == 0 { start } else { end }, end);
                 }
             }
         }
@@ -144,6 +153,20 @@ mod tests {
         assert_eq!(n.byte_range(0, 1), (0, 9));
         assert_eq!(n.byte_range(1, 2), (9, 18));
         assert_eq!(&nfd[n.byte_range(3, 6).0..n.byte_range(3, 6).1], "GPU");
+    }
+
+    #[test]
+    fn characters_that_do_not_combine_keep_their_own_bytes() {
+        // U + Hebrew point sheva: NFC leaves both, and each keeps its own byte range.
+        let n = norm("U\u{5b0}x");
+        assert_eq!(n.chars, vec!['U', '\u{5b0}', 'x']);
+        assert_eq!(n.byte_range(0, 1), (0, 1));
+        assert_eq!(n.byte_range(1, 2), (1, 3));
+        // e + two accents, of which NFC composes one: the rest take no bytes of their own.
+        let n = norm("e\u{301}\u{5b0}");
+        assert_eq!(n.chars, vec!['é', '\u{5b0}']);
+        assert_eq!(n.byte_range(0, 1), (0, 5));
+        assert_eq!(n.byte_range(1, 2), (5, 5));
     }
 
     #[test]

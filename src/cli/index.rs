@@ -326,6 +326,13 @@ fn report(args: &Args, ko: &KoIndex, s: &Summary) -> anyhow::Result<()> {
             writeln!(err, "kosearch: skipped: {}: {}", f.path.display(), f.reason)?;
         }
     }
+    if s.interrupted {
+        writeln!(
+            err,
+            "kosearch: interrupted: the work committed so far is kept; run the same \
+             `kosearch index` again to finish"
+        )?;
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         #[derive(serde::Serialize)]

@@ -469,6 +469,9 @@ fn process(
     };
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return fail("vanished during the run; the next run drops it".to_string());
+        }
         Err(e) => return fail(format!("cannot read: {e}")),
     };
     let hash = blake3::hash(&bytes).to_hex()[..32].to_string();

@@ -1,0 +1,251 @@
+//! The bodies of the fuzz targets: each takes arbitrary bytes, runs one component on them and
+//! checks what that component promises, panicking when a promise is broken.
+//!
+//! The cargo-fuzz targets in `tests/fuzz/fuzz_targets/` are one line each around these, and
+//! `tests/fuzz_replay.rs` runs every file of their corpora (`tests/fuzz/corpus/<target>/`)
+//! through them on every `cargo test`, so a crash once found stays fixed. `scripts/fuzz` runs
+//! them.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
+
+use crate::analysis::{Analyzer, AnalyzerConfig, Scratch, TokenKind};
+use crate::dictionary::KoDictionary;
+use crate::index::KoIndex;
+use crate::index::update::{self, UpdateOptions};
+use crate::ingest::Format;
+use crate::ingest::decode::{self, Encoding};
+use crate::ingest::parse::{self, FieldMap, ParseOptions};
+use crate::passage::{self, PassageOptions};
+use crate::search::query;
+use crate::search::{SearchOptions, Searcher};
+
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
+/// Every target, by name.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("decode", decode),
+    ("html", html),
+    ("markdown", markdown),
+    ("json", json),
+    ("passages", passages),
+    ("query", query),
+    ("analyze", analyze),
+];
+
+/// The decoder, detecting and with the encoding the first byte picks.
+pub fn decode(data: &[u8]) {
+    check_decoded(data, None);
+    if let Some((&first, rest)) = data.split_first() {
+        let forced = Encoding::NAMES[first as usize % Encoding::NAMES.len()];
+        check_decoded(rest, Encoding::from_name(forced));
+    }
+}
+
+fn check_decoded(data: &[u8], forced: Option<Encoding>) {
+    let Ok(d) = decode::decode(data, forced) else {
+        return;
+    };
+    assert!(!d.text.contains('\r'), "a \\r survived decoding");
+    if let Some(f) = forced {
+        assert_eq!(d.encoding, f, "the forced encoding was not used");
+    }
+    if !matches!(
+        d.encoding,
+        Encoding::Utf8 | Encoding::Utf16Le | Encoding::Utf16Be
+    ) {
+        assert!(
+            !d.text.contains(char::REPLACEMENT_CHARACTER),
+            "{}: a silent replacement character",
+            d.encoding.name()
+        );
+    }
+}
+
+/// The HTML parser, then passages of what it found.
+pub fn html(data: &[u8]) {
+    parse_then_split(Format::Html, data);
+}
+
+/// The Markdown parser (front matter included) and the plain-text one, then passages.
+pub fn markdown(data: &[u8]) {
+    parse_then_split(Format::Markdown, data);
+    parse_then_split(Format::Text, data);
+}
+
+/// The JSON parser (first byte even) or the JSON Lines one (odd), then passages.
+pub fn json(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let format = if first % 2 == 0 {
+        Format::Json
+    } else {
+        Format::JsonLines
+    };
+    parse_then_split(format, rest);
+}
+
+fn parse_then_split(format: Format, data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let options = ParseOptions {
+        fields: FieldMap::default(),
+    };
+    let Ok(parsed) = parse::parse(format, &text, "2026-01-02_fuzz", &options) else {
+        return;
+    };
+    for article in &parsed.articles {
+        for p in &article.paragraphs {
+            assert!(!p.trim().is_empty(), "an empty paragraph: {article:?}");
+        }
+        let opts = PassageOptions::default();
+        let split = passage::split(&article.paragraphs, &opts);
+        if let Err(e) = split.check(&opts) {
+            panic!("{e}: {split:?}");
+        }
+    }
+}
+
+/// The passage splitter: paragraphs are the lines after the first two bytes, which pick the
+/// limits.
+pub fn passages(data: &[u8]) {
+    let (min, max, rest) = match data {
+        [a, b, rest @ ..] => (*a as usize * 4, 20 + *b as usize * 4, rest),
+        _ => (0, 20, data),
+    };
+    let opts = PassageOptions {
+        min_chars: min.min(max),
+        max_chars: max,
+    };
+    let text = String::from_utf8_lossy(rest);
+    let paragraphs: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let split = passage::split(&paragraphs, &opts);
+    if let Err(e) = split.check(&opts) {
+        panic!("{e}: {split:?}");
+    }
+}
+
+/// The query parser, then the whole search on an index of the sample articles: hits and
+/// highlights must be well-formed.
+pub fn query(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let node = match query::parse(&text) {
+        Ok(node) => node,
+        Err(e) => {
+            assert!(
+                e.at <= text.chars().count(),
+                "error position {} past the end",
+                e.at
+            );
+            let _ = e.pointer(&text);
+            return;
+        }
+    };
+    let _ = query::plain_words(&text);
+    let searcher = sample_searcher();
+    let Some(compiled) = searcher.compile(&node) else {
+        return;
+    };
+    let options = SearchOptions {
+        limit: 5,
+        ..SearchOptions::default()
+    };
+    let results = searcher
+        .run(&compiled, &options)
+        .unwrap_or_else(|e| panic!("search failed: {e}"));
+    assert!(results.hits.len() <= results.total);
+    for (i, hit) in results.hits.iter().enumerate() {
+        assert_eq!(hit.rank, i + 1);
+        assert!(hit.score.is_finite(), "score {}", hit.score);
+        let mut last = 0;
+        for &(s, e) in &hit.highlights {
+            assert!(
+                last <= s && s < e && e <= hit.text.len(),
+                "{:?}",
+                hit.highlights
+            );
+            assert!(hit.text.is_char_boundary(s) && hit.text.is_char_boundary(e));
+            last = e;
+        }
+    }
+}
+
+/// The analyser with the built-in user dictionary: offsets, positions and terms well-formed.
+pub fn analyze(data: &[u8]) {
+    let analyzer = analyzer();
+    let text = String::from_utf8_lossy(data);
+    let mut scratch = Scratch::default();
+    let mut last_end = 0;
+    let mut last_position = 0;
+    analyzer.analyze(&text, &mut scratch, |t| {
+        assert!(
+            t.start <= t.end && t.end <= text.len(),
+            "range {}..{}",
+            t.start,
+            t.end
+        );
+        assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+        assert!(t.position >= last_position, "position went back");
+        if t.kind == TokenKind::Morpheme {
+            assert!(t.start >= last_end, "morphemes overlap at {}", t.start);
+            last_end = t.end;
+        }
+        if t.indexed {
+            assert!(!t.term.is_empty(), "an empty indexed term");
+        }
+        last_position = t.position;
+    });
+}
+
+fn dictionary() -> Arc<KoDictionary> {
+    static DICT: OnceLock<Arc<KoDictionary>> = OnceLock::new();
+    DICT.get_or_init(|| {
+        Arc::new(KoDictionary::open_default().unwrap_or_else(|e| panic!("dictionary: {e}")))
+    })
+    .clone()
+}
+
+fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| {
+        Analyzer::new(dictionary(), AnalyzerConfig::default())
+            .unwrap_or_else(|e| panic!("analyser: {e}"))
+    })
+}
+
+/// A searcher over an index of `data/articles`, built once per process in a temporary
+/// folder.
+fn sample_searcher() -> &'static Searcher {
+    static SEARCHER: OnceLock<(tempfile::TempDir, Searcher)> = OnceLock::new();
+    let (_, searcher) = SEARCHER.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let ko = KoIndex::create(
+            &tmp.path().join("idx"),
+            dictionary(),
+            AnalyzerConfig {
+                user_dictionary: Some(root.join("data").join("userdic.csv")),
+                ..AnalyzerConfig::default()
+            },
+            PassageOptions::default(),
+            FieldMap::default(),
+        )
+        .unwrap_or_else(|e| panic!("index: {e}"));
+        let options = UpdateOptions {
+            jobs: 1,
+            ..UpdateOptions::default()
+        };
+        let roots = [root.join("data").join("articles")];
+        let summary = update::update(&ko, &roots, &options, &AtomicBool::new(false), &mut |_| {})
+            .unwrap_or_else(|e| panic!("indexing data/articles: {e}"));
+        assert!(
+            summary.passages > 100 && summary.failed.is_empty(),
+            "indexing data/articles: {summary:?}"
+        );
+        let searcher = Searcher::new(ko).unwrap_or_else(|e| panic!("searcher: {e}"));
+        (tmp, searcher)
+    });
+    searcher
+}
