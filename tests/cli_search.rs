@@ -467,3 +467,16 @@ fn explain_shows_expansions_and_articles_ranks_each_article_once() {
     assert_eq!(articles[0].passage, passages[0].passage);
     assert_eq!(articles[0].path, passages[0].path);
 }
+
+#[test]
+fn query_words_are_analysed_in_the_context_of_the_whole_query() {
+    // Alone, 뒤마의 reads 뒤/마의; after 알렉상드르 it reads 뒤마/의, as it does in the text.
+    let out = search(&["알렉상드르 뒤마의 소설", "--explain"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let terms = err
+        .lines()
+        .find_map(|l| l.strip_prefix("kosearch: terms looked up: "))
+        .unwrap_or_else(|| panic!("no terms line: {err}"));
+    let terms: Vec<&str> = terms.split(", ").collect();
+    assert_eq!(terms, ["뒤마", "소설", "알렉상드르"], "{err}");
+}

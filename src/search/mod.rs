@@ -175,7 +175,7 @@ struct Ranked {
 }
 
 /// One analysed query word: its finest terms with positions, and its compound wholes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct WordTerms {
     fine: Vec<(usize, String)>,
     wholes: Vec<String>,
@@ -211,7 +211,9 @@ impl Searcher {
             scratch: Scratch::default(),
             terms: BTreeSet::new(),
             expansions: Vec::new(),
+            in_context: HashMap::new(),
         };
+        c.analyse_query(node);
         let query = c.node(node, Occur::Should)?;
         let query = match c.proximity(node) {
             Some(near) => Box::new(BooleanQuery::new(vec![
@@ -448,6 +450,8 @@ struct Compiler<'a> {
     expansions: Vec<(String, String)>,
     scratch: Scratch,
     terms: BTreeSet<String>,
+    /// The query's own words analysed in context, by their text's address and length.
+    in_context: HashMap<(usize, usize), WordTerms>,
 }
 
 impl Compiler<'_> {
@@ -545,48 +549,60 @@ impl Compiler<'_> {
         }
     }
 
-    /// Analyses a query word like the text.
+    /// A query word's terms: analysed in the context of the whole query when it is one of
+    /// the query's own words (see [`Compiler::analyse_query`]), else on its own (a synonym).
     fn analyse(&mut self, text: &str) -> WordTerms {
-        let mut out = WordTerms::default();
-        // (position, term, has indexed parts) of each morpheme; parts go to `fine`.
-        let mut pending: Option<(usize, String)> = None;
-        let mut parts_of_pending = false;
-        let mut fine = Vec::new();
-        let mut wholes = Vec::new();
+        if let Some(w) = self.in_context.get(&(text.as_ptr() as usize, text.len())) {
+            return w.clone();
+        }
+        let mut tokens = Vec::new();
         self.ko.analyzer.analyze(text, &mut self.scratch, |t| {
+            if t.indexed {
+                tokens.push((t.kind, t.position, t.term.to_string()));
+            }
+        });
+        word_terms(tokens)
+    }
+
+    /// Analyses the query's words together, as the text around them would be: the words
+    /// (and phrases) joined by spaces in the order typed, so each morpheme keeps its left
+    /// context (`뒤마의` alone reads 뒤/마의; after `알렉상드르 ` it reads 뒤마/의). Each
+    /// word's terms are kept by the address of its text in the parsed query.
+    fn analyse_query(&mut self, node: &Node) {
+        fn pieces<'n>(node: &'n Node, out: &mut Vec<&'n str>) {
+            match node {
+                Node::Word { field, text } | Node::Phrase { field, text } => {
+                    if *field != Some(FieldName::Path) && !text.is_empty() {
+                        out.push(text);
+                    }
+                }
+                Node::Group(clauses) => clauses.iter().for_each(|(_, c)| pieces(c, out)),
+            }
+        }
+        let mut words = Vec::new();
+        pieces(node, &mut words);
+        let mut context = String::new();
+        let mut spans = Vec::with_capacity(words.len());
+        for w in &words {
+            if !context.is_empty() {
+                context.push(' ');
+            }
+            spans.push((context.len(), context.len() + w.len()));
+            context.push_str(w);
+        }
+        let mut tokens: Vec<Vec<(TokenKind, usize, String)>> = vec![Vec::new(); words.len()];
+        self.ko.analyzer.analyze(&context, &mut self.scratch, |t| {
             if !t.indexed {
                 return;
             }
-            match t.kind {
-                TokenKind::Morpheme => {
-                    if let Some(m) = pending.take() {
-                        if parts_of_pending {
-                            wholes.push(m.1);
-                        } else {
-                            fine.push(m);
-                        }
-                    }
-                    pending = Some((t.position, t.term.to_string()));
-                    parts_of_pending = false;
-                }
-                TokenKind::Part => {
-                    parts_of_pending = true;
-                    fine.push((t.position, t.term.to_string()));
-                }
+            if let Some(k) = spans.iter().position(|&(s, e)| s <= t.start && t.start < e) {
+                tokens[k].push((t.kind, t.position, t.term.to_string()));
             }
         });
-        if let Some(m) = pending.take() {
-            if parts_of_pending {
-                wholes.push(m.1);
-            } else {
-                fine.push(m);
-            }
+        for (w, toks) in words.iter().zip(tokens) {
+            self.in_context
+                .insert((w.as_ptr() as usize, w.len()), word_terms(toks));
         }
-        fine.sort_by_key(|(p, _)| *p);
-        fine.dedup_by_key(|(p, _)| *p);
-        out.fine = fine;
-        out.wholes = wholes;
-        out
     }
 
     /// Splits a `path:` value like the path field is indexed.
@@ -660,6 +676,42 @@ fn default_fields(
         (TOccur::Should, scaled(text_q, weight)),
         (TOccur::Should, scaled(title_q, TITLE_WEIGHT * weight)),
     ])
+}
+
+/// Folds a word's indexed tokens `(kind, position, term)` into its finest terms (a
+/// compound's parts instead of the compound) and its compound wholes.
+fn word_terms(tokens: Vec<(TokenKind, usize, String)>) -> WordTerms {
+    let mut fine = Vec::new();
+    let mut wholes = Vec::new();
+    // The last morpheme, and whether parts of it followed.
+    let mut pending: Option<(usize, String)> = None;
+    let mut parts_of_pending = false;
+    let mut flush = |pending: Option<(usize, String)>, had_parts: bool, fine: &mut Vec<_>| {
+        if let Some(m) = pending {
+            if had_parts {
+                wholes.push(m.1);
+            } else {
+                fine.push(m);
+            }
+        }
+    };
+    for (kind, position, term) in tokens {
+        match kind {
+            TokenKind::Morpheme => {
+                flush(pending.take(), parts_of_pending, &mut fine);
+                pending = Some((position, term));
+                parts_of_pending = false;
+            }
+            TokenKind::Part => {
+                parts_of_pending = true;
+                fine.push((position, term));
+            }
+        }
+    }
+    flush(pending.take(), parts_of_pending, &mut fine);
+    fine.sort_by_key(|(p, _)| *p);
+    fine.dedup_by_key(|(p, _)| *p);
+    WordTerms { fine, wholes }
 }
 
 fn term_query(field: Field, term: &str) -> Box<dyn Query> {
