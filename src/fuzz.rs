@@ -1,10 +1,10 @@
 //! The bodies of the fuzz targets: each takes arbitrary bytes, runs one component on them and
 //! checks what that component promises, panicking when a promise is broken.
 //!
-//! The cargo-fuzz targets in `tests/fuzz/fuzz_targets/` are one line each around these, and
-//! `tests/fuzz_replay.rs` runs every file of their corpora (`tests/fuzz/corpus/<target>/`)
-//! through them on every `cargo test`, so a crash once found stays fixed. `scripts/fuzz` runs
-//! them.
+//! The cargo-fuzz targets in `tests/fuzz/fuzz_targets/` are one line each around these.
+//! `tests/fuzz_replay.rs` runs the [`seeds`] and every input that ever crashed a target
+//! (`tests/fuzz/regressions/<target>/`) through them on every `cargo test`, so a crash once
+//! found stays fixed. `scripts/fuzz` runs the fuzzer.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -34,6 +34,63 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("query", query),
     ("analyze", analyze),
 ];
+
+/// Queries the query target starts from.
+const SEED_QUERIES: &[&str] = &[
+    "GPU 가격",
+    "소형언어모델",
+    "SLM 파인튜닝",
+    "\"소형 언어 모델\" -SLM",
+    "(GPU OR 그래픽처리장치) title:가격",
+    "source:연합뉴스 author:김 path:mobile",
+    "\"닫히지 않은 따옴표",
+    "((GPU)",
+    "OR -",
+    "title:",
+];
+
+/// The inputs each target starts from, as `(target, name, bytes)`: made from the sample
+/// articles under `root/data/articles` (each file as it is for the decoder; as UTF-8 for the
+/// parser of its format, the passage splitter and the analyser) and [`SEED_QUERIES`].
+pub fn seeds(root: &Path) -> std::io::Result<Vec<(&'static str, String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join("data").join("articles")).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let bytes = std::fs::read(entry.path())?;
+        let text = String::from_utf8_lossy(&bytes).into_owned().into_bytes();
+        let ext = entry
+            .path()
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let with_prefix = |prefix: &[u8], max: usize| {
+            let mut v = prefix.to_vec();
+            v.extend_from_slice(&text[..text.len().min(max)]);
+            v
+        };
+        match ext.as_deref().and_then(Format::from_extension) {
+            Some(Format::Html) => out.push(("html", name.clone(), text.clone())),
+            Some(Format::Markdown) => out.push(("markdown", name.clone(), text.clone())),
+            Some(Format::Json) => out.push(("json", name.clone(), with_prefix(b"\0", usize::MAX))),
+            Some(Format::JsonLines) => {
+                out.push(("json", name.clone(), with_prefix(b"\x01", usize::MAX)))
+            }
+            Some(Format::Text) => {
+                out.push(("passages", name.clone(), with_prefix(&[20, 100], 6000)));
+                out.push(("analyze", name.clone(), with_prefix(b"", 3000)));
+            }
+            None => {}
+        }
+        out.push(("decode", name, bytes));
+    }
+    for (i, q) in SEED_QUERIES.iter().enumerate() {
+        out.push(("query", format!("q{i:02}"), q.as_bytes().to_vec()));
+    }
+    Ok(out)
+}
 
 /// The decoder, detecting and with the encoding the first byte picks.
 pub fn decode(data: &[u8]) {
