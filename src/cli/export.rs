@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use super::IndexArg;
-use super::search::{JsonHit, parse_day};
+use super::search::JsonHit;
 use crate::dictionary::KoDictionary;
 use crate::index::KoIndex;
 use crate::search::{Hit, SearchOptions, Searcher, query};
@@ -52,15 +52,8 @@ pub struct Args {
     /// Start a CSV file with a UTF-8 byte-order mark, so that Excel shows Hangul.
     #[arg(long)]
     excel: bool,
-    /// At most N passages from one article.
-    #[arg(long, value_name = "N")]
-    per_article: Option<usize>,
-    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    since: Option<String>,
-    /// Only articles dated on or before this day (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    until: Option<String>,
+    #[command(flatten)]
+    filter: super::filter::FilterArgs,
     #[command(flatten)]
     index: IndexArg,
     #[command(flatten)]
@@ -255,20 +248,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.excel && format != Format::Csv {
         bail!("--excel: only for CSV output");
     }
+    let (per_article, since, until) = args.filter.resolve()?;
     let options = SearchOptions {
         limit: 0,
         offset: 0,
-        per_article: args.per_article.map(|n| n.max(1)),
-        since: args
-            .since
-            .as_deref()
-            .map(|s| parse_day("--since", s, false))
-            .transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|s| parse_day("--until", s, true))
-            .transpose()?,
+        per_article,
+        since,
+        until,
         highlights: true,
     };
     let dict = Arc::new(KoDictionary::open_default()?);

@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod check;
 pub mod eval;
 pub mod export;
+pub mod filter;
 pub mod index;
 mod progress;
 pub mod search;

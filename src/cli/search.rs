@@ -53,15 +53,8 @@ pub struct Args {
     /// Hits to skip (for the next page).
     #[arg(long, default_value_t = 0, value_name = "N")]
     offset: usize,
-    /// At most N passages from one article.
-    #[arg(long, value_name = "N")]
-    per_article: Option<usize>,
-    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    since: Option<String>,
-    /// Only articles dated on or before this day (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    until: Option<String>,
+    #[command(flatten)]
+    filter: super::filter::FilterArgs,
     /// One JSON object per hit (JSON Lines); fields in the README.
     #[arg(long)]
     json: bool,
@@ -75,36 +68,6 @@ pub struct Args {
     /// Colour matches.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
-}
-
-/// Reads a `--since`/`--until` date into `YYYYMMDD`; a partial date takes the first day of
-/// its period for `--since` and the last for `--until`.
-pub(super) fn parse_day(flag: &str, s: &str, end: bool) -> anyhow::Result<i64> {
-    let parts: Vec<&str> = s
-        .trim()
-        .split(['-', '.', '/'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let bad = || anyhow::anyhow!("{flag} {s}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD");
-    let num = |p: &str, lo: i64, hi: i64| -> anyhow::Result<i64> {
-        let n: i64 = p.parse().map_err(|_| bad())?;
-        if (lo..=hi).contains(&n) {
-            Ok(n)
-        } else {
-            Err(bad())
-        }
-    };
-    let (y, m, d) = match parts.as_slice() {
-        [y] => (
-            num(y, 1, 9999)?,
-            if end { 12 } else { 1 },
-            if end { 31 } else { 1 },
-        ),
-        [y, m] => (num(y, 1, 9999)?, num(m, 1, 12)?, if end { 31 } else { 1 }),
-        [y, m, d] => (num(y, 1, 9999)?, num(m, 1, 12)?, num(d, 1, 31)?),
-        _ => return Err(bad()),
-    };
-    Ok(y * 10000 + m * 100 + d)
 }
 
 /// A hit as `--json` prints it: the documented fields, in this order.
@@ -155,24 +118,13 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
 
 /// Runs `kosearch search`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let (per_article, since, until) = args.filter.resolve()?;
     let options = SearchOptions {
         limit: args.limit,
         offset: args.offset,
-        per_article: if args.articles {
-            Some(1)
-        } else {
-            args.per_article.map(|n| n.max(1))
-        },
-        since: args
-            .since
-            .as_deref()
-            .map(|s| parse_day("--since", s, false))
-            .transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|s| parse_day("--until", s, true))
-            .transpose()?,
+        per_article: if args.articles { Some(1) } else { per_article },
+        since,
+        until,
         highlights: !args.trec,
     };
     let text = args.query.join(" ");
@@ -399,21 +351,4 @@ fn print_hit(out: &mut impl Write, hit: &Hit, color: bool) -> std::io::Result<()
         .collect();
     writeln!(out, "   {line}")?;
     writeln!(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_day;
-
-    #[test]
-    fn dates_for_since_and_until() {
-        assert_eq!(parse_day("--since", "2026", false).unwrap(), 20260101);
-        assert_eq!(parse_day("--until", "2026", true).unwrap(), 20261231);
-        assert_eq!(parse_day("--until", "2026-02", true).unwrap(), 20260231);
-        assert_eq!(parse_day("--since", "2026.03.14", false).unwrap(), 20260314);
-        for bad in ["", "yesterday", "2026-13", "2026-01-01-01", "2026-1-40"] {
-            let err = parse_day("--since", bad, false).unwrap_err().to_string();
-            assert!(err.starts_with("--since"), "{err}");
-        }
-    }
 }
