@@ -1,5 +1,6 @@
 //! Aliases the corpus teaches: Korean news defines terms in parentheses —
-//! `소형언어모델(SLM)`, `GPU(그래픽처리장치)`, `트랜스포머(Transformer)`, `파인튜닝(미세조정)`.
+//! `소형언어모델(SLM)`, `GPU(그래픽처리장치)`, `트랜스포머(Transformer)`,
+//! `국민건강보험공단(건보공단)`.
 //!
 //! At index time every article is scanned for `WORD(ALIAS)`; each file's candidate pairs are
 //! kept with its manifest record (`alias_pairs`), so the tally follows the index through
@@ -10,7 +11,10 @@
 //! - Hangul word ↔ Latin name (`소형언어모델(SLM)`, `GPU(그래픽처리장치)`): one article is
 //!   enough when the Latin side is an acronym or one name and the Hangul side one word of at
 //!   least two syllables; otherwise two articles.
-//! - Hangul ↔ Hangul (`파인튜닝(미세조정)`): at least two articles, both sides single words.
+//! - Hangul ↔ Hangul only when one abbreviates the other (`국민건강보험공단(건보공단)`): at
+//!   least two articles, both sides single words. Other Hangul pairs in parentheses are
+//!   labels or specifications far more often than names (court rulings write `여부(소극)`,
+//!   `이회창(재판장)`); Hangul synonyms such as 파인튜닝 = 미세조정 belong in the synonyms file.
 //! - Never: asides with digits, `=`, `:` or `·` (`(2025년 기준)`, `(서울=한빛뉴스)`,
 //!   `(단위: 원)`), captions and credits (`(사진)`, `(제공)`), or a side that is a common
 //!   function word.
@@ -94,6 +98,24 @@ fn acronym_too_long(latin: &str, hangul: &str) -> bool {
     acronym && syllables > 0 && syllables < letters.min(4)
 }
 
+/// Whether the shorter of two Hangul words abbreviates the longer: its syllables stand in the
+/// longer in order but not side by side (`국민건강보험공단(건보공단)`). Other Hangul pairs in
+/// parentheses are mostly labels and specifications, not names (`여부(소극)`,
+/// `이회창(재판장)`, `가격(직접비용)` in court rulings); a suffix or prefix (`주식(포합주식)`)
+/// adds nothing the compound's parts do not already match.
+fn is_abbreviation(a: &str, b: &str) -> bool {
+    let (short, long) = if a.chars().count() < b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let mut rest = long.chars();
+    short.chars().count() >= 2
+        && short.chars().count() < long.chars().count()
+        && !long.contains(short)
+        && short.chars().all(|c| rest.any(|d| d == c))
+}
+
 /// Classifies a candidate; `None` when it is not a definition.
 pub fn classify(term: &str, alias: &str) -> Option<PairKind> {
     if ASIDES.contains(&term) || ASIDES.contains(&alias) {
@@ -123,7 +145,9 @@ pub fn classify(term: &str, alias: &str) -> Option<PairKind> {
         } else {
             PairKind::Latin
         }),
-        (true, _, true, _) if !alias.contains(' ') && term != alias => Some(PairKind::Hangul),
+        (true, _, true, _) if !alias.contains(' ') && is_abbreviation(term, alias) => {
+            Some(PairKind::Hangul)
+        }
         _ => None,
     }
 }
@@ -307,16 +331,17 @@ mod tests {
     #[test]
     fn definitions_are_found_and_asides_are_not() {
         let text = "소형언어모델(SLM)과 GPU(그래픽처리장치), 트랜스포머(Transformer) 구조. \
-                    LoRA(저랭크 적응) 기법과 파인튜닝(미세조정)을 썼다. (서울=한빛뉴스) \
+                    LoRA(저랭크 적응) 기법과 파인튜닝(미세조정)을 썼다. 국민건강보험공단(건보공단)은 \
+                    판결(동지)을 냈다. (서울=한빛뉴스) \
                     가격(2025년 기준)과 매출(단위: 원), 대표(사진)와 김민준(35) 씨.";
         assert_eq!(
             found(text),
             vec![
                 ("GPU".into(), "그래픽처리장치".into()),
                 ("LoRA".into(), "저랭크 적응".into()),
+                ("국민건강보험공단".into(), "건보공단".into()),
                 ("소형언어모델".into(), "SLM".into()),
                 ("트랜스포머".into(), "Transformer".into()),
-                ("파인튜닝".into(), "미세조정".into()),
             ]
         );
     }
@@ -334,15 +359,38 @@ mod tests {
     fn thresholds_keep_one_off_hangul_pairs_out() {
         let a: Vec<Pair> = vec![
             ("소형언어모델".into(), "SLM".into()),
-            ("파인튜닝".into(), "미세조정".into()),
+            ("국민건강보험공단".into(), "건보공단".into()),
         ];
-        let b: Vec<Pair> = vec![("가격".into(), "시세".into())];
-        let c: Vec<Pair> = vec![("가격".into(), "시세".into())];
+        let b: Vec<Pair> = vec![("한국전력공사".into(), "한전".into())];
+        let c: Vec<Pair> = vec![("한국전력공사".into(), "한전".into())];
         let got = tally([("a", &a[..]), ("b", &b[..]), ("c", &c[..])]);
         let names: Vec<(&str, &str, usize)> = got
             .iter()
             .map(|x| (x.term.as_str(), x.alias.as_str(), x.count))
             .collect();
-        assert_eq!(names, vec![("가격", "시세", 2), ("소형언어모델", "SLM", 1)]);
+        assert_eq!(
+            names,
+            vec![("한국전력공사", "한전", 2), ("소형언어모델", "SLM", 1)]
+        );
+    }
+
+    #[test]
+    fn hangul_pairs_count_only_as_abbreviations() {
+        assert_eq!(
+            classify("국민건강보험공단", "건보공단"),
+            Some(PairKind::Hangul)
+        );
+        assert_eq!(classify("한전", "한국전력공사"), Some(PairKind::Hangul));
+        // Labels and specifications in court rulings, a suffix, a translation.
+        for (t, a) in [
+            ("여부", "소극"),
+            ("이회창", "재판장"),
+            ("법무법인", "유한"),
+            ("가격", "직접비용"),
+            ("주식", "포합주식"),
+            ("파인튜닝", "미세조정"),
+        ] {
+            assert_eq!(classify(t, a), None, "{t}({a})");
+        }
     }
 }
