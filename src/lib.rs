@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: [`ingest`] (walk, decode, parse) → [`passage`] → [`analysis`] →
 //! [`index`], then [`search`] → [`export`]. The Korean analyser rests on [`dictionary`]:
-//! mecab-ko-dic in lindera's format, obtained at build time by `build.rs`.
+//! mecab-ko-dic in lindera's format, obtained at build time by `build.rs`. [`fuzz`] holds the
+//! fuzz targets' bodies, for `tests/fuzz/` and the tests.
 
 pub mod analysis;
 pub mod cli;

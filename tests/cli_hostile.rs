@@ -36,8 +36,8 @@ fn a_hostile_folder_is_reported_and_the_rest_indexed() {
     // Over the size limit (sparse: no real disk used).
     let big = std::fs::File::create(root.join("huge.txt")).unwrap();
     big.set_len(3 << 30).unwrap();
-    // One long line without a break, 8 MB.
-    let line = "반도체 가격이 올랐다 ".repeat(8 << 20 >> 5);
+    // One line without a break, 50 MB.
+    let line = "반도체 가격이 올랐다 ".repeat((50 << 20) / "반도체 가격이 올랐다 ".len());
     write(&root.join("one-line.txt"), &line);
     // Deep nesting.
     let mut deep = root.clone();

@@ -11,7 +11,8 @@ use crate::index::aliases;
 pub struct Args {
     #[command(flatten)]
     index: IndexArg,
-    /// One JSON object per alias (`term`, `alias`, `count`, `kind`, `sources`).
+    /// One JSON object per alias (`term`, `alias`, `count`, `kind`, `sources`, and the
+    /// analysed terms of each side, `term_key` and `alias_key`).
     #[arg(long)]
     json: bool,
 }

@@ -179,8 +179,13 @@ impl ExpandArgs {
             Some(p) => Synonyms::load(&p, &ko.analyzer)?,
             None => Synonyms::default(),
         };
-        for alias in crate::index::aliases::load(&ko.path)? {
-            synonyms.add_group(vec![alias.term, alias.alias], &ko.analyzer);
+        for a in crate::index::aliases::load(&ko.path)? {
+            if a.term_key.is_empty() || a.alias_key.is_empty() {
+                // Written by an older kosearch: analyse the two sides now.
+                synonyms.add_group(vec![a.term, a.alias], &ko.analyzer);
+            } else {
+                synonyms.add_keyed_group(vec![(a.term, a.term_key), (a.alias, a.alias_key)]);
+            }
         }
         Ok(synonyms)
     }

@@ -100,14 +100,21 @@ impl Synonyms {
     /// a group left with fewer than two members is not added.
     pub fn add_group(&mut self, members: Vec<String>, analyzer: &Analyzer) {
         let mut scratch = Scratch::default();
-        let keyed: Vec<(String, Vec<String>)> = members
+        let keyed = members
             .into_iter()
             .map(|m| {
                 let terms = finest_terms(analyzer, &m, &mut scratch);
                 (m, terms)
             })
-            .filter(|(_, t)| !t.is_empty())
             .collect();
+        self.add_keyed_group(keyed);
+    }
+
+    /// Adds a group whose members' finest terms ([`finest_terms`]) are known already, as
+    /// `(member, terms)`; otherwise as [`Synonyms::add_group`].
+    pub fn add_keyed_group(&mut self, members: Vec<(String, Vec<String>)>) {
+        let keyed: Vec<(String, Vec<String>)> =
+            members.into_iter().filter(|(_, t)| !t.is_empty()).collect();
         if keyed.len() < 2 || keyed.iter().all(|(_, t)| *t == keyed[0].1) {
             return;
         }
