@@ -169,14 +169,8 @@ fn files_that_change_or_vanish_during_a_run_leave_a_consistent_index() {
     use std::sync::atomic::{AtomicBool, Ordering};
 
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = tmp.path().join("corpus");
     let copies = 24;
-    for i in 0..copies {
-        common::copy_tree(
-            &common::path("data/articles"),
-            &corpus.join(format!("copy{i:02}")),
-        );
-    }
+    let corpus = common::sample_copies(tmp.path(), copies);
     let files: Vec<_> = walkdir::WalkDir::new(corpus.join("copy00"))
         .into_iter()
         .map(|e| e.unwrap())

@@ -400,14 +400,8 @@ fn bad_arguments_name_themselves() {
 #[test]
 fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = tmp.path().join("corpus");
     let copies = 24;
-    for i in 0..copies {
-        common::copy_tree(
-            &common::path("data/articles"),
-            &corpus.join(format!("copy{i:02}")),
-        );
-    }
+    let corpus = common::sample_copies(tmp.path(), copies);
     let idx = tmp.path().join("idx");
     let mut rng = common::Rng::new();
     let mut kills = 0;
@@ -481,13 +475,7 @@ fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
 #[test]
 fn ctrl_c_stops_at_a_commit_and_the_next_run_finishes_exactly() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = tmp.path().join("corpus");
-    for i in 0..48 {
-        common::copy_tree(
-            &common::path("data/articles"),
-            &corpus.join(format!("copy{i:02}")),
-        );
-    }
+    let corpus = common::sample_copies(tmp.path(), 48);
     let idx = tmp.path().join("idx");
     let child = kosearch()
         .args(["index", "--json", "--commit-every", "0.05", "--index"])

@@ -137,3 +137,12 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `n` copies of `data/articles` under `dir/corpus/copyNN`; returns `dir/corpus`.
+pub fn sample_copies(dir: &Path, n: u64) -> PathBuf {
+    let corpus = dir.join("corpus");
+    for i in 0..n {
+        copy_tree(&path("data/articles"), &corpus.join(format!("copy{i:02}")));
+    }
+    corpus
+}
