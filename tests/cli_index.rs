@@ -473,7 +473,15 @@ fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
 }
 
 #[test]
-fn ctrl_c_stops_at_a_commit_and_the_next_run_finishes_exactly() {
+fn ctrl_c_or_sigterm_stops_at_a_commit_and_the_next_run_finishes_exactly() {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        interrupted_run_stops_at_a_commit(signal);
+    }
+}
+
+/// Sends `signal` to an index run mid-way; it must stop at a commit, and the next run must
+/// finish the work exactly.
+fn interrupted_run_stops_at_a_commit(signal: i32) {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = common::sample_copies(tmp.path(), 48);
     let idx = tmp.path().join("idx");
@@ -493,14 +501,14 @@ fn ctrl_c_stops_at_a_commit_and_the_next_run_finishes_exactly() {
     std::thread::sleep(Duration::from_millis(300));
     // SAFETY: kill(2) on the child's pid; the child has not been waited for, so the pid is
     // still its own.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let summary: JsonSummary = serde_json::from_str(text.trim())
         .unwrap_or_else(|e| panic!("summary {text:?}: {e}; stderr: {}", stderr(&out)));
     assert!(
         summary.interrupted,
-        "the run ended before the interrupt: the test proved nothing ({summary:?})"
+        "signal {signal}: the run ended before it: the test proved nothing ({summary:?})"
     );
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));

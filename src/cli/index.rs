@@ -178,7 +178,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let cancel = cancel.clone();
-        // A second Ctrl-C ends the process at once; the last commit is intact either way.
+        // Ctrl-C, SIGTERM or SIGHUP stop the run at the next file; a second one ends the
+        // process at once. The last commit is intact either way. A process started with
+        // SIGINT ignored (a background job of a script, nohup) keeps ignoring them.
         let _ = ctrlc::set_handler(move || {
             if cancel.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
