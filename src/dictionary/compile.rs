@@ -23,10 +23,16 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::chars::CharTable;
+use super::matrix::{self, MATRIX_FILE};
 use super::mecab::{self, ConvertError};
 
 /// Version of the folder layout this module writes; part of every cache key.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
+/// Version of what a folder means to the analysis, recorded in every index through
+/// [`crate::dictionary::KoDictionary::id`]. Bump it when a change alters the morphemes of
+/// some text; a new layout alone (format 4 added `matrix-classes.bin`, with exactly the same
+/// costs) must not ask users to rebuild their indexes.
+pub const ANALYSIS_VERSION: u32 = 3;
 /// Name of the JSON file describing a built dictionary folder.
 pub const INFO_FILE: &str = "kosearch-dict.json";
 /// Name of the per-word-id table (see the module docs).
@@ -237,6 +243,11 @@ pub fn build(
     // One record per word id, read once here from the dictionary lindera just wrote.
     let dict = lindera::dictionary::load_fs_dictionary_with_options(out, false)
         .map_err(|e| err(out, format!("the built dictionary does not load: {e}")))?;
+    let m = &dict.connection_cost_matrix;
+    let compacted = matrix::compact(m.costs(), m.forward_size as usize, m.backward_size as usize)
+        .ok_or_else(|| err(out, "the connection matrix is empty or too large"))?;
+    let matrix_path = out.join(MATRIX_FILE);
+    fs::write(&matrix_path, compacted.to_bytes()).map_err(|e| err(&matrix_path, e.to_string()))?;
     let word_count = dict.prefix_dictionary.word_count();
     let mut pos_names: Vec<String> = Vec::new();
     let mut pos_index: HashMap<String, u16> = HashMap::new();

@@ -8,6 +8,7 @@
 
 pub mod chars;
 pub mod compile;
+pub mod matrix;
 pub mod mecab;
 
 use std::fs;
@@ -18,6 +19,7 @@ use lindera::dictionary::Dictionary;
 use crate::error::{Error, Result};
 use chars::CharTable;
 use compile::{CHAR_FILE, DictInfo, HAS_PARTS, INFO_FILE, WORD_INFO_FILE};
+use matrix::{ConnMatrix, MATRIX_FILE};
 
 /// The dictionary folder built into this binary by `build.rs`.
 pub const BUILT_DICT_DIR: &str = env!("KOSEARCH_BUILT_DICT_DIR");
@@ -34,6 +36,9 @@ pub fn default_dir() -> PathBuf {
 pub struct KoDictionary {
     /// lindera's dictionary: prefix trie, entries, connection matrix, unknown-word entries.
     pub lindera: Dictionary,
+    /// The connection matrix in classes, ordered for the cache ([`matrix`]); the lattice
+    /// reads this, not lindera's.
+    pub matrix: ConnMatrix,
     /// MeCab's character categories.
     pub chars: CharTable,
     /// What `build.rs` recorded about the folder.
@@ -85,6 +90,16 @@ impl KoDictionary {
         }
         let lindera = lindera::dictionary::load_fs_dictionary_with_options(dir, true)
             .map_err(|e| fail(format!("lindera cannot load it: {e}")))?;
+        let matrix_path = dir.join(MATRIX_FILE);
+        let file = fs::File::open(&matrix_path).map_err(|e| Error::io(&matrix_path, e))?;
+        // SAFETY: as for the word table below: written once by build.rs, only read.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&matrix_path, e))?;
+        let matrix = ConnMatrix::from_map(map).map_err(fail)?;
+        if matrix.left_ids() != lindera.connection_cost_matrix.backward_size as usize {
+            return Err(fail(format!(
+                "{MATRIX_FILE} does not match matrix.mtx; rebuild kosearch"
+            )));
+        }
         let char_path = dir.join(CHAR_FILE);
         let char_bytes = fs::read(&char_path).map_err(|e| Error::io(&char_path, e))?;
         let chars = CharTable::from_char_bin(&char_bytes).map_err(fail)?;
@@ -124,6 +139,7 @@ impl KoDictionary {
             .ok_or_else(|| fail("char.bin has no SPACE category".into()))?;
         Ok(KoDictionary {
             lindera,
+            matrix,
             space_mask: 1 << space,
             chars,
             info,
@@ -180,7 +196,9 @@ impl KoDictionary {
     pub fn id(&self) -> String {
         format!(
             "mecab-ko-dic:{}:lindera-{}:f{}",
-            self.info.source_fingerprint, self.info.lindera_version, self.info.format_version
+            self.info.source_fingerprint,
+            self.info.lindera_version,
+            compile::ANALYSIS_VERSION
         )
     }
 }
