@@ -480,3 +480,46 @@ fn query_words_are_analysed_in_the_context_of_the_whole_query() {
     let terms: Vec<&str> = terms.split(", ").collect();
     assert_eq!(terms, ["뒤마", "소설", "알렉상드르"], "{err}");
 }
+
+#[test]
+fn neighbouring_query_terms_in_order_and_close_rank_first() {
+    // Three passages with the same words and the same title: only the order and distance of
+    // GPU and 가격 differ.
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let texts = [
+        ("far", "GPU 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌지만 가격 문제는 남았다."),
+        ("near", "GPU 가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다."),
+        ("reversed", "가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다 GPU."),
+    ];
+    let lines: Vec<String> = texts
+        .iter()
+        .map(|(id, text)| serde_json::json!({"id": id, "title": "기사", "text": text}).to_string())
+        .collect();
+    std::fs::write(docs.join("a.jsonl"), lines.join("\n")).unwrap();
+    let index = tmp.path().join("idx");
+    let out = kosearch()
+        .args(["index", "--quiet", "--index"])
+        .arg(&index)
+        .arg(&docs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kosearch()
+        .args(["search", "GPU 가격", "--json", "--explain", "--index"])
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let ranked: Vec<JsonHit> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = ranked.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert_eq!(ids[0], "near", "{ids:?}");
+    assert!(ranked[0].score > ranked[1].score, "the pair adds to the score");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nearby pairs (weight 0.6): gpu 가격"), "{err}");
+}

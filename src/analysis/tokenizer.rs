@@ -35,11 +35,16 @@ impl KoreanTokenizer {
     }
 }
 
-/// Registers the Korean analyser with an index under [`super::ANALYZER_NAME`].
+/// Registers the Korean analyser with an index under [`super::ANALYZER_NAME`], and its pair
+/// tokenizer under [`PAIR_ANALYZER`].
 pub fn register(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
     index.tokenizers().register(
         super::ANALYZER_NAME,
-        TextAnalyzer::from(KoreanTokenizer::new(analyzer)),
+        TextAnalyzer::from(KoreanTokenizer::new(analyzer.clone())),
+    );
+    index.tokenizers().register(
+        PAIR_ANALYZER,
+        TextAnalyzer::from(PairTokenizer::new(analyzer)),
     );
 }
 
@@ -69,12 +74,138 @@ impl Tokenizer for KoreanTokenizer {
                 });
             }
         });
+        LAST.with_borrow_mut(|last| last.record(text, &self.tokens));
         let len = self.tokens.len();
         if len == 0 {
             self.tokens.push(Token::default());
         }
         KoreanTokenStream {
             tokens: &mut self.tokens,
+            len,
+            next: 0,
+        }
+    }
+}
+
+/// Name of the pair tokenizer (see [`PairTokenizer`]).
+pub const PAIR_ANALYZER: &str = "ko_pairs";
+/// How many positions after a term its pairs reach.
+pub const PAIR_WINDOW: usize = 3;
+/// Joins the two terms of a pair; no term contains it.
+pub const PAIR_SEPARATOR: char = '\u{1f}';
+
+/// The term of the ordered pair `a` then `b`.
+pub fn pair_term(a: &str, b: &str) -> String {
+    let mut t = String::with_capacity(a.len() + b.len() + 1);
+    t.push_str(a);
+    t.push(PAIR_SEPARATOR);
+    t.push_str(b);
+    t
+}
+
+/// One indexed term of [`LastTerms`].
+#[derive(Clone, Copy)]
+struct TermSpan {
+    from: usize,
+    to: usize,
+    position: usize,
+    /// Byte range of the term in [`LastTerms::terms`].
+    term: (usize, usize),
+}
+
+/// The last text the Korean tokenizer analysed on this thread, and its indexed terms.
+#[derive(Default)]
+struct LastTerms {
+    text: String,
+    terms: String,
+    spans: Vec<TermSpan>,
+}
+
+impl LastTerms {
+    fn record(&mut self, text: &str, tokens: &[Token]) {
+        self.text.clear();
+        self.text.push_str(text);
+        self.terms.clear();
+        self.spans.clear();
+        for t in tokens {
+            let start = self.terms.len();
+            self.terms.push_str(&t.text);
+            self.spans.push(TermSpan {
+                from: t.offset_from,
+                to: t.offset_to,
+                position: t.position,
+                term: (start, self.terms.len()),
+            });
+        }
+    }
+
+    fn term(&self, span: &TermSpan) -> &str {
+        &self.terms[span.term.0..span.term.1]
+    }
+}
+
+thread_local! {
+    /// tantivy indexes a passage's `text` and then its `pairs` (the next field) from the same
+    /// string on the same thread, so the pair tokenizer finds the terms here instead of
+    /// analysing the text a second time.
+    static LAST: std::cell::RefCell<LastTerms> = std::cell::RefCell::new(LastTerms::default());
+}
+
+/// Ordered pairs of nearby terms: for every indexed term `a`, one token `a␟b` for each term
+/// `b` that starts after `a` ends and stands at most [`PAIR_WINDOW`] positions later (so a
+/// compound is not paired with its own parts). A pair is a term of its own, so BM25 gives it
+/// its own document frequency: two words that are common apart but rare together count as
+/// the rare thing they are, which a phrase query over the two terms cannot do.
+#[derive(Clone)]
+pub struct PairTokenizer {
+    inner: KoreanTokenizer,
+    pairs: Vec<Token>,
+}
+
+impl PairTokenizer {
+    /// A pair tokenizer over `analyzer`.
+    pub fn new(analyzer: Arc<Analyzer>) -> Self {
+        PairTokenizer {
+            inner: KoreanTokenizer::new(analyzer),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = KoreanTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> KoreanTokenStream<'a> {
+        if !LAST.with_borrow(|last| last.text == text) {
+            // Not the text the Korean tokenizer just analysed: analyse it (which records it).
+            let _ = self.inner.token_stream(text);
+        }
+        self.pairs.clear();
+        LAST.with_borrow(|last| {
+            let spans = &last.spans;
+            for (i, a) in spans.iter().enumerate() {
+                for b in &spans[i + 1..] {
+                    if b.position > a.position + PAIR_WINDOW {
+                        break;
+                    }
+                    if b.from >= a.to && b.position > a.position {
+                        self.pairs.push(Token {
+                            offset_from: a.from,
+                            offset_to: b.to,
+                            position: a.position,
+                            text: pair_term(last.term(a), last.term(b)),
+                            position_length: 1,
+                        });
+                    }
+                }
+            }
+        });
+        let len = self.pairs.len();
+        if len == 0 {
+            self.pairs.push(Token::default());
+        }
+        KoreanTokenStream {
+            tokens: &mut self.pairs,
             len,
             next: 0,
         }
@@ -97,5 +228,68 @@ impl TokenStream for KoreanTokenStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.tokens[self.next.saturating_sub(1)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::AnalyzerConfig;
+    use crate::dictionary::KoDictionary;
+
+    fn stream_texts<T: Tokenizer>(t: &mut T, text: &str) -> Vec<(String, usize)> {
+        let mut s = t.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().text.clone(), s.token().position));
+        }
+        out
+    }
+
+    #[test]
+    fn pairs_join_nearby_terms_in_order_and_reuse_the_last_analysis() {
+        let dict = Arc::new(KoDictionary::open_default().unwrap());
+        let analyzer = Arc::new(Analyzer::new(dict, AnalyzerConfig::default()).unwrap());
+        let mut ko = KoreanTokenizer::new(analyzer.clone());
+        let mut pairs = PairTokenizer::new(analyzer);
+        let text = "GPU 가격이 크게 올랐다";
+        let terms = stream_texts(&mut ko, text);
+        let texts: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
+        // 올랐 is indexed whole and as its stem 오르, at the same position.
+        assert_eq!(texts, ["gpu", "가격", "크", "올랐", "오르"]);
+        let after_ko = stream_texts(&mut pairs, text);
+        let p = |a: &str, b: &str| pair_term(a, b);
+        let expected = [
+            (p("gpu", "가격"), 0),
+            (p("gpu", "크"), 0),
+            (p("gpu", "올랐"), 0),
+            (p("gpu", "오르"), 0),
+            (p("가격", "크"), 1),
+            (p("가격", "올랐"), 1),
+            (p("가격", "오르"), 1),
+            (p("크", "올랐"), 2),
+            (p("크", "오르"), 2),
+        ];
+        assert_eq!(after_ko, expected);
+        // Another text in between: the pair tokenizer analyses on its own, with the same result.
+        stream_texts(&mut ko, "전혀 다른 글");
+        assert_eq!(stream_texts(&mut pairs, text), expected);
+        assert!(stream_texts(&mut pairs, "").is_empty());
+    }
+
+    #[test]
+    fn a_compound_pairs_with_its_neighbours_not_with_its_own_parts() {
+        let dict = Arc::new(KoDictionary::open_default().unwrap());
+        let analyzer = Arc::new(Analyzer::new(dict, AnalyzerConfig::default()).unwrap());
+        let mut pairs = PairTokenizer::new(analyzer);
+        // 해외여행 is indexed whole (position 0) and as 해외 (0) and 여행 (1).
+        let got: Vec<String> = stream_texts(&mut pairs, "해외여행 비용")
+            .into_iter()
+            .map(|(t, _)| t.replace(PAIR_SEPARATOR, "+"))
+            .collect();
+        assert_eq!(
+            got,
+            ["해외여행+비용", "해외+여행", "해외+비용", "여행+비용"]
+        );
     }
 }

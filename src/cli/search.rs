@@ -212,6 +212,18 @@ fn explain(compiled: &crate::search::Compiled) {
             crate::search::EXPANSION_WEIGHT
         );
     }
+    if !compiled.pairs.is_empty() {
+        let pairs: Vec<String> = compiled
+            .pairs
+            .iter()
+            .map(|(a, b)| format!("{a} {b}"))
+            .collect();
+        eprintln!(
+            "kosearch: nearby pairs (weight {}): {}",
+            crate::search::PAIR_WEIGHT,
+            pairs.join(", ")
+        );
+    }
 }
 
 fn exit_for(found: bool) -> ExitCode {

@@ -157,6 +157,8 @@ pub struct Fields {
     pub id: Field,
     pub title: Field,
     pub text: Field,
+    /// Ordered pairs of nearby text terms ([`crate::analysis::tokenizer::PairTokenizer`]).
+    pub pairs: Field,
     pub source: Field,
     pub author: Field,
     pub url: Field,
@@ -199,6 +201,7 @@ impl Fields {
             id: f("id")?,
             title: f("title")?,
             text: f("text")?,
+            pairs: f("pairs")?,
             source: f("source")?,
             author: f("author")?,
             url: f("url")?,
@@ -233,7 +236,7 @@ mod tests {
         Fields::new(&schema).unwrap();
         // Pinned: a schema change is a visible decision (bump `version`, update this list).
         let names: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(spec.version, 2);
+        assert_eq!(spec.version, 3);
         assert_eq!(
             names,
             [
@@ -244,6 +247,7 @@ mod tests {
                 "id",
                 "title",
                 "text",
+                "pairs",
                 "source",
                 "author",
                 "url",

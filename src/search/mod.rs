@@ -9,11 +9,14 @@
 //! like a term of its own; a required word (`+word`), a phrase or a field value matches only
 //! as the phrase of its finest terms or as the compound whole.
 //!
-//! Ranking: BM25 over the passage text, plus the article title with less weight; for each
-//! pair of neighbouring query terms, passages where the two stand within two positions of
-//! each other score more (a sloppy phrase per pair: order matters, distance a little).
+//! Ranking: BM25 over the passage text, plus the article title with less weight, with our own
+//! `k1` ([`bm25`]: a passage answers by holding the words, not by repeating them); for each
+//! pair of neighbouring query terms, passages where the two stand in that order within three
+//! positions score more. Pairs are indexed as terms of their own (the `pairs` field), so a
+//! pair that is rare in the collection counts for more than a common one.
 //! Ties break by article and passage number, so the order is the same on every run.
 
+pub mod bm25;
 pub mod eval;
 pub mod query;
 pub mod snippet;
@@ -24,13 +27,12 @@ use std::ops::Bound;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery};
+use tantivy::schema::{Field, Value};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, IndexReader, Term};
 
+use crate::analysis::tokenizer::pair_term;
 use crate::analysis::{Scratch, TokenKind};
 use crate::error::{Error, Result};
 use crate::index::KoIndex;
@@ -40,10 +42,9 @@ use query::{FieldName, Node, Occur};
 pub const TITLE_WEIGHT: f32 = 0.5;
 /// Weight of a synonym against the word the query has.
 pub const EXPANSION_WEIGHT: f32 = 0.5;
-/// Weight of the proximity clauses (neighbouring query terms close together in a passage).
-pub const PROXIMITY_WEIGHT: f32 = 0.3;
-/// How many positions two neighbouring query terms may be moved for the proximity bonus.
-pub const PROXIMITY_SLOP: u32 = 2;
+/// Weight of the proximity clauses: pairs of neighbouring query terms, looked up as terms
+/// of the `pairs` field (see [`crate::analysis::tokenizer::PairTokenizer`]).
+pub const PAIR_WEIGHT: f32 = 0.6;
 
 /// What to return.
 #[derive(Debug, Clone)]
@@ -142,6 +143,8 @@ pub struct Compiled {
     /// Each word of the query that was expanded, with what it was expanded to (a synonym or
     /// a mined alias), at [`EXPANSION_WEIGHT`].
     pub expansions: Vec<(String, String)>,
+    /// The ordered term pairs of the proximity bonus, at [`PAIR_WEIGHT`].
+    pub pairs: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -215,17 +218,33 @@ impl Searcher {
         };
         c.analyse_query(node);
         let query = c.node(node, Occur::Should)?;
-        let query = match c.proximity(node) {
-            Some(near) => Box::new(BooleanQuery::new(vec![
+        let pairs = c.proximity_pairs(node);
+        let query = if pairs.is_empty() {
+            query
+        } else {
+            let near = pairs
+                .iter()
+                .map(|(a, b)| {
+                    (
+                        TOccur::Should,
+                        term_query(self.ko.fields.pairs, &pair_term(a, b)),
+                    )
+                })
+                .collect();
+            let near = Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(near)),
+                PAIR_WEIGHT,
+            ));
+            Box::new(BooleanQuery::new(vec![
                 (TOccur::Must, query),
                 (TOccur::Should, near),
-            ])),
-            None => query,
+            ]))
         };
         Some(Compiled {
             query,
             terms: c.terms,
             expansions: c.expansions,
+            pairs,
         })
     }
 
@@ -617,12 +636,13 @@ impl Compiler<'_> {
         out
     }
 
-    /// The proximity bonus: for each pair of neighbouring terms of the query's top-level
-    /// default-field words (in order, across words and within compounds), passages where the
-    /// two stand within [`PROXIMITY_SLOP`] positions of each other score more.
-    fn proximity(&mut self, node: &Node) -> Option<Box<dyn Query>> {
+    /// The proximity bonus: each pair of neighbouring terms of the query's top-level
+    /// default-field words (in order, across words and within compounds), once. Passages that
+    /// hold the two in that order within [`crate::analysis::tokenizer::PAIR_WINDOW`]
+    /// positions score more, through the `pairs` field.
+    fn proximity_pairs(&mut self, node: &Node) -> Vec<(String, String)> {
         let Node::Group(clauses) = node else {
-            return None;
+            return Vec::new();
         };
         let mut terms: Vec<String> = Vec::new();
         for (o, child) in clauses {
@@ -630,29 +650,14 @@ impl Compiler<'_> {
                 terms.extend(self.analyse(text).fine.into_iter().map(|(_, t)| t));
             }
         }
-        let field = self.ko.fields.text;
-        let mut pairs: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        let mut pairs = Vec::new();
         let mut seen = BTreeSet::new();
         for w in terms.windows(2) {
-            if w[0] == w[1] || !seen.insert((w[0].clone(), w[1].clone())) {
-                continue;
+            if w[0] != w[1] && seen.insert((w[0].clone(), w[1].clone())) {
+                pairs.push((w[0].clone(), w[1].clone()));
             }
-            let phrase = PhraseQuery::new_with_offset_and_slop(
-                vec![
-                    (0, Term::from_field_text(field, &w[0])),
-                    (1, Term::from_field_text(field, &w[1])),
-                ],
-                PROXIMITY_SLOP,
-            );
-            pairs.push((TOccur::Should, Box::new(phrase)));
         }
-        if pairs.is_empty() {
-            return None;
-        }
-        Some(Box::new(BoostQuery::new(
-            Box::new(BooleanQuery::new(pairs)),
-            PROXIMITY_WEIGHT,
-        )))
+        pairs
     }
 }
 
@@ -714,11 +719,9 @@ fn word_terms(tokens: Vec<(TokenKind, usize, String)>) -> WordTerms {
     WordTerms { fine, wholes }
 }
 
+/// One term, scored by kosearch's BM25 ([`bm25`]).
 fn term_query(field: Field, term: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, term),
-        IndexRecordOption::WithFreqs,
-    ))
+    Box::new(bm25::Bm25TermQuery::new(Term::from_field_text(field, term)))
 }
 
 /// A word in one field. Not strict: any of its finest terms (a compound's parts, each
