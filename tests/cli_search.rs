@@ -489,9 +489,18 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
     let docs = tmp.path().join("docs");
     std::fs::create_dir(&docs).unwrap();
     let texts = [
-        ("far", "GPU 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌지만 가격 문제는 남았다."),
-        ("near", "GPU 가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다."),
-        ("reversed", "가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다 GPU."),
+        (
+            "far",
+            "GPU 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌지만 가격 문제는 남았다.",
+        ),
+        (
+            "near",
+            "GPU 가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다.",
+        ),
+        (
+            "reversed",
+            "가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다 GPU.",
+        ),
     ];
     let lines: Vec<String> = texts
         .iter()
@@ -505,7 +514,11 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
         .arg(&docs)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = kosearch()
         .args(["search", "GPU 가격", "--json", "--explain", "--index"])
         .arg(&index)
@@ -519,7 +532,10 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
     let ids: Vec<&str> = ranked.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert_eq!(ids[0], "near", "{ids:?}");
-    assert!(ranked[0].score > ranked[1].score, "the pair adds to the score");
+    assert!(
+        ranked[0].score > ranked[1].score,
+        "the pair adds to the score"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("nearby pairs (weight 0.6): gpu 가격"), "{err}");
 }

@@ -89,8 +89,8 @@ impl Tokenizer for KoreanTokenizer {
 
 /// Name of the pair tokenizer (see [`PairTokenizer`]).
 pub const PAIR_ANALYZER: &str = "ko_pairs";
-/// How many positions after a term its pairs reach.
-pub const PAIR_WINDOW: usize = 3;
+/// How many positions after a term its pairs reach (see [`PairTokenizer`]).
+pub const PAIR_WINDOW: usize = 1;
 /// Joins the two terms of a pair; no term contains it.
 pub const PAIR_SEPARATOR: char = '\u{1f}';
 
@@ -151,11 +151,16 @@ thread_local! {
     static LAST: std::cell::RefCell<LastTerms> = std::cell::RefCell::new(LastTerms::default());
 }
 
-/// Ordered pairs of nearby terms: for every indexed term `a`, one token `a␟b` for each term
-/// `b` that starts after `a` ends and stands at most [`PAIR_WINDOW`] positions later (so a
-/// compound is not paired with its own parts). A pair is a term of its own, so BM25 gives it
-/// its own document frequency: two words that are common apart but rare together count as
-/// the rare thing they are, which a phrase query over the two terms cannot do.
+/// Ordered pairs of neighbouring terms: for every indexed term `a` but a compound's or an
+/// inflected word's whole (its parts stand for it, as in queries), one token `a␟b` for each
+/// such term `b` that starts after `a` ends and stands at most [`PAIR_WINDOW`] positions
+/// later. A pair is a term of its own, so BM25 gives it its own document frequency: two words
+/// that are common apart but rare together count as the rare thing they are, which a phrase
+/// query over the two terms cannot do.
+///
+/// The window is 1, neighbours only: on KorQuAD a window of 3 scored the same (MRR@10 0.9540
+/// against 0.9530 alone, 0.9431 against 0.9429 with distractors) and made indexing twice as
+/// slow, the index twice as large and peak memory three times as high.
 #[derive(Clone)]
 pub struct PairTokenizer {
     inner: KoreanTokenizer,
@@ -183,12 +188,21 @@ impl Tokenizer for PairTokenizer {
         self.pairs.clear();
         LAST.with_borrow(|last| {
             let spans = &last.spans;
+            // A compound or inflected whole is followed by its first part, at its position
+            // and within its bytes. Queries pair the finest terms, so wholes are left out.
+            let whole = |i: usize| {
+                let (s, next) = (&spans[i], spans.get(i + 1));
+                next.is_some_and(|n| n.position == s.position && n.from >= s.from && n.to <= s.to)
+            };
             for (i, a) in spans.iter().enumerate() {
-                for b in &spans[i + 1..] {
+                if whole(i) {
+                    continue;
+                }
+                for (j, b) in spans.iter().enumerate().skip(i + 1) {
                     if b.position > a.position + PAIR_WINDOW {
                         break;
                     }
-                    if b.from >= a.to && b.position > a.position {
+                    if b.from >= a.to && b.position > a.position && !whole(j) {
                         self.pairs.push(Token {
                             offset_from: a.from,
                             offset_to: b.to,
@@ -261,13 +275,7 @@ mod tests {
         let p = |a: &str, b: &str| pair_term(a, b);
         let expected = [
             (p("gpu", "가격"), 0),
-            (p("gpu", "크"), 0),
-            (p("gpu", "올랐"), 0),
-            (p("gpu", "오르"), 0),
             (p("가격", "크"), 1),
-            (p("가격", "올랐"), 1),
-            (p("가격", "오르"), 1),
-            (p("크", "올랐"), 2),
             (p("크", "오르"), 2),
         ];
         assert_eq!(after_ko, expected);
@@ -278,18 +286,15 @@ mod tests {
     }
 
     #[test]
-    fn a_compound_pairs_with_its_neighbours_not_with_its_own_parts() {
+    fn a_compound_pairs_through_its_parts() {
         let dict = Arc::new(KoDictionary::open_default().unwrap());
         let analyzer = Arc::new(Analyzer::new(dict, AnalyzerConfig::default()).unwrap());
         let mut pairs = PairTokenizer::new(analyzer);
-        // 해외여행 is indexed whole (position 0) and as 해외 (0) and 여행 (1).
-        let got: Vec<String> = stream_texts(&mut pairs, "해외여행 비용")
+        // 해외여행 is indexed whole (position 0) and as 해외 (0) and 여행 (1); 대한민국 likewise.
+        let got: Vec<String> = stream_texts(&mut pairs, "해외여행 비용과 대한민국")
             .into_iter()
             .map(|(t, _)| t.replace(PAIR_SEPARATOR, "+"))
             .collect();
-        assert_eq!(
-            got,
-            ["해외여행+비용", "해외+여행", "해외+비용", "여행+비용"]
-        );
+        assert_eq!(got, ["해외+여행", "여행+비용", "비용+대한", "대한+민국"]);
     }
 }

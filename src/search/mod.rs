@@ -11,8 +11,8 @@
 //!
 //! Ranking: BM25 over the passage text, plus the article title with less weight, with our own
 //! `k1` ([`bm25`]: a passage answers by holding the words, not by repeating them); for each
-//! pair of neighbouring query terms, passages where the two stand in that order within three
-//! positions score more. Pairs are indexed as terms of their own (the `pairs` field), so a
+//! pair of neighbouring query terms, passages where the two stand next to each other in that
+//! order score more. Pairs are indexed as terms of their own (the `pairs` field), so a
 //! pair that is rare in the collection counts for more than a common one.
 //! Ties break by article and passage number, so the order is the same on every run.
 
