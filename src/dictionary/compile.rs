@@ -11,10 +11,12 @@
 //!   penalty (low 16 bits), the index of its part-of-speech string in [`DictInfo::pos_names`]
 //!   (15 bits) and whether it has parts (top bit), so no process reads 816k feature strings at
 //!   start-up and the analyser reads none for the common case;
+//! - `matrix-classes.bin`: the connection matrix in classes of identical rows and columns,
+//!   which is what the lattice reads (see [`super::matrix`]);
 //! - `kosearch-dict.json`: [`DictInfo`], what the rest of kosearch needs to know.
 //!
-//! The build script compiles this module too (by path), so it uses `std`, lindera and serde
-//! only.
+//! The build script compiles this module too (by path), so it uses `std`, lindera, serde and
+//! memmap2 only.
 
 use std::collections::HashMap;
 use std::fs;
