@@ -1,0 +1,87 @@
+//! In-process query latency (`scripts/bench-search`): median and p99 of single queries.
+//!
+//! Usage: `cargo bench --bench search -- INDEX QUERIES.tsv` (`id<TAB>query` per line). Opens
+//! the index and the expansions as `kosearch search` does, warms up with one pass over the
+//! queries, then times each query over BENCH_ROUNDS (default 3) passes and prints the
+//! median, p99 and mean: once for the query itself (parse, compile, rank the top 10 and read
+//! their documents) and once with the highlights of those 10, which analyse each passage
+//! again. Asserts nothing.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use kosearch::cli::ExpandArgs;
+use kosearch::dictionary::KoDictionary;
+use kosearch::index::KoIndex;
+use kosearch::search::{SearchOptions, Searcher, query};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let [index, queries] = args.as_slice() else {
+        eprintln!("bench search: usage: cargo bench --bench search -- INDEX QUERIES.tsv; skipping");
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(queries) else {
+        eprintln!("bench search: cannot read {queries}; skipping");
+        return;
+    };
+    let queries: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once('\t').map(|(_, q)| q))
+        .collect();
+    let dict = Arc::new(KoDictionary::open_default().expect("dictionary"));
+    let ko = KoIndex::open(std::path::Path::new(index), dict).expect("index");
+    let mut searcher = Searcher::new(ko).expect("searcher");
+    let expand = ExpandArgs {
+        synonyms: None,
+        no_expand: false,
+    };
+    searcher.set_synonyms(expand.load(searcher.index()).expect("synonyms"));
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    for highlights in [false, true] {
+        let options = SearchOptions {
+            limit: 10,
+            offset: 0,
+            per_article: None,
+            since: None,
+            until: None,
+            highlights,
+        };
+        let run = |q: &str| {
+            let node = query::parse(q).or_else(|_| query::parse(&query::plain_words(q)));
+            if let Some(compiled) = node.ok().and_then(|n| searcher.compile(&n)) {
+                searcher.run(&compiled, &options).expect("search");
+            }
+        };
+        queries.iter().for_each(|q| run(q));
+        let mut times = Vec::with_capacity(rounds * queries.len());
+        for _ in 0..rounds {
+            for q in &queries {
+                let t = Instant::now();
+                run(q);
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let at = |f: f64| times[((f * times.len() as f64) as usize).min(times.len() - 1)];
+        println!(
+            "in one process, {} queries x {rounds} rounds, {}: median {:.2} ms, p99 {:.2} ms, \
+             mean {:.2} ms (target for the median 2 ms)",
+            queries.len(),
+            if highlights {
+                "top 10 with highlights"
+            } else {
+                "top 10, no highlights"
+            },
+            at(0.5),
+            at(0.99),
+            times.iter().sum::<f64>() / times.len() as f64
+        );
+    }
+}
