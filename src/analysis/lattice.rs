@@ -11,7 +11,9 @@
 //! every character that is not a space belongs to exactly one output morpheme; no input makes
 //! it panic (an empty slice gives no morphemes).
 
-use lindera::dictionary::Dictionary;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use lindera_dictionary::dictionary::character_definition::CategoryId;
 
 use super::userdic::UserDictionary;
@@ -79,6 +81,69 @@ pub struct Lattice {
     /// column classes, path costs, node indices.
     ends: Vec<(u32, i32)>,
     ends_node: Vec<u32>,
+    /// System dictionary matches of recent word suffixes (see [`SuffixKey`]).
+    suffixes: HashMap<SuffixKey, (u32, u32), BuildHasherDefault<FxHasher>>,
+    /// The matches `suffixes` points into.
+    matches: Vec<CachedMatch>,
+    /// Tests: search the dictionary at every position.
+    no_cache: bool,
+}
+
+/// Longest word suffix, in characters, whose dictionary matches are cached.
+const SUFFIX_MAX: usize = 8;
+/// The cache is emptied when it holds more matches than this (about 20 MB).
+const MATCHES_MAX: usize = 1 << 20;
+
+/// The characters from a position to the end of its word (the next space), when there are at
+/// most [`SUFFIX_MAX`]: they alone decide which system entries match there, except for the
+/// few entries with a space in them.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct SuffixKey {
+    len: u8,
+    chars: [char; SUFFIX_MAX],
+}
+
+/// One system dictionary entry matching at a position.
+#[derive(Clone, Copy)]
+struct CachedMatch {
+    /// Length in characters.
+    len: u16,
+    left_id: u16,
+    right_id: u16,
+    cost: i16,
+    penalty: u16,
+    word_id: u32,
+}
+
+/// FxHash (rustc's): fast, and good enough for keys no adversary chooses per lookup.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 /// A candidate about to be connected.
@@ -120,7 +185,10 @@ impl Lattice {
         if n == 0 {
             return;
         }
-        let ld: &Dictionary = &dict.lindera;
+        if self.matches.len() > MATCHES_MAX {
+            self.matches.clear();
+            self.suffixes.clear();
+        }
         self.nodes.clear();
         self.end_head.clear();
         self.end_head.resize(n + 1, NONE);
@@ -178,30 +246,7 @@ impl Lattice {
             }
 
             // System dictionary.
-            for (bytes, len) in ld.prefix_dictionary.common_prefix_search(&chars[q..]) {
-                for rec in bytes.chunks_exact(ENTRY_LEN) {
-                    let word_id = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
-                    let wcost = i16::from_le_bytes([rec[4], rec[5]]) as i32;
-                    let penalty = if spaced {
-                        dict.space_penalty(word_id)
-                    } else {
-                        0
-                    };
-                    self.add(
-                        dict,
-                        Candidate {
-                            from: pos,
-                            start: q,
-                            end: q + len,
-                            left_id: u16::from_le_bytes([rec[6], rec[7]]),
-                            right_id: u16::from_le_bytes([rec[8], rec[9]]),
-                            cost: wcost + penalty,
-                            word: WordRef::System(word_id),
-                        },
-                    );
-                    found = true;
-                }
-            }
+            found |= self.system_words(dict, chars, pos, q);
 
             let info = self.infos[q];
             if found && !info.invoke() {
@@ -322,6 +367,88 @@ impl Lattice {
         }
     }
 
+    /// Adds the system dictionary's entries that match at `q` (reached from `pos`); whether
+    /// there were any. A word's matches are cached by its text from `q` to the next space when
+    /// that is short, since that text alone decides them (but see
+    /// [`crate::dictionary::compile::DictInfo::spaced_prefixes`]).
+    fn system_words(&mut self, dict: &KoDictionary, chars: &[char], pos: usize, q: usize) -> bool {
+        let n = chars.len();
+        let mut w = q;
+        while w < n && w - q <= SUFFIX_MAX && self.infos[w].type_mask() & dict.space_mask == 0 {
+            w += 1;
+        }
+        let word = &chars[q..w];
+        let mut cached = None;
+        if w - q <= SUFFIX_MAX && !self.no_cache {
+            let mut key = SuffixKey {
+                len: (w - q) as u8,
+                chars: ['\0'; SUFFIX_MAX],
+            };
+            key.chars[..w - q].copy_from_slice(word);
+            cached = match self.suffixes.get(&key) {
+                Some(&range) => Some(range),
+                // An entry with a space matches only where the word is its text before the
+                // space: there the matches depend on what follows, and are not cached.
+                None if dict
+                    .info
+                    .spaced_prefixes
+                    .iter()
+                    .any(|p| p.chars().eq(word.iter().copied())) =>
+                {
+                    None
+                }
+                None => {
+                    let range = self.find_matches(dict, word);
+                    self.suffixes.insert(key, range);
+                    Some(range)
+                }
+            };
+        }
+        let (first, last) = cached.unwrap_or_else(|| self.find_matches(dict, &chars[q..]));
+        let spaced = q > pos;
+        for i in first..last {
+            let m = self.matches[i as usize];
+            self.add(
+                dict,
+                Candidate {
+                    from: pos,
+                    start: q,
+                    end: q + usize::from(m.len),
+                    left_id: m.left_id,
+                    right_id: m.right_id,
+                    cost: i32::from(m.cost) + if spaced { i32::from(m.penalty) } else { 0 },
+                    word: WordRef::System(m.word_id),
+                },
+            );
+        }
+        if cached.is_none() {
+            // Not cached: these matches are not needed again.
+            self.matches.truncate(first as usize);
+        }
+        last > first
+    }
+
+    /// Appends the system dictionary entries that are prefixes of `text` to `matches`;
+    /// their range there.
+    fn find_matches(&mut self, dict: &KoDictionary, text: &[char]) -> (u32, u32) {
+        let first = self.matches.len() as u32;
+        for (bytes, len) in dict.lindera.prefix_dictionary.common_prefix_search(text) {
+            for rec in bytes.chunks_exact(ENTRY_LEN) {
+                let word_id = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
+                self.matches.push(CachedMatch {
+                    // At most MAX_CHARS long, so it fits.
+                    len: len as u16,
+                    left_id: u16::from_le_bytes([rec[6], rec[7]]),
+                    right_id: u16::from_le_bytes([rec[8], rec[9]]),
+                    cost: i16::from_le_bytes([rec[4], rec[5]]),
+                    penalty: dict.space_penalty(word_id) as u16,
+                    word_id,
+                });
+            }
+        }
+        (first, self.matches.len() as u32)
+    }
+
     /// Gathers the nodes ending at `pos` into `ends`, keeping only the cheapest per column
     /// class: the next connection depends on nothing else. A contiguous array, rather than
     /// the linked list, lets the connection loop issue its matrix loads (each risks a cache
@@ -405,5 +532,67 @@ impl Lattice {
             word: c.word,
         });
         self.end_head[c.end] = self.nodes.len() as u32 - 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text file of `data/articles`, as UTF-8 (the CP949 sample is skipped).
+    fn sample_texts() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles");
+        let mut texts: Vec<String> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        // Short texts, long words (a cut key), spaces of several kinds and none at all.
+        texts.extend(
+            [
+                "",
+                " ",
+                "가",
+                "국민건강보험공단이사장직무대행체제로운영되었다",
+                "GPU\u{3000}가격이\t올랐다\n그래서",
+                "소형언어모델(SLM)을 파인튜닝했다",
+                // Entries with a space: 에듀 + space, 영치기 영차.
+                "에듀 테크 기업이 영치기 영차 외쳤다 에듀",
+                "영치기 영차 영치기",
+            ]
+            .map(String::from),
+        );
+        texts
+    }
+
+    #[test]
+    fn cached_matches_give_the_same_segmentation() {
+        let dict = KoDictionary::open_default().unwrap();
+        assert_eq!(
+            dict.info.spaced_prefixes,
+            ["내셔날", "에듀", "영치기", "캘리", "콜라비"]
+        );
+        let user = UserDictionary::empty();
+        let mut cached = Lattice::default();
+        let mut searched = Lattice {
+            no_cache: true,
+            ..Lattice::default()
+        };
+        let texts = sample_texts();
+        assert!(texts.len() > 30);
+        // Twice, so that the second pass reads matches the first one cached.
+        for round in 0..2 {
+            for text in &texts {
+                let chars: Vec<char> = text.chars().collect();
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                cached.segment(&dict, &user, &chars, &mut a);
+                searched.segment(&dict, &user, &chars, &mut b);
+                assert_eq!(a, b, "round {round}: {text:?}");
+            }
+        }
+        assert!(!cached.suffixes.is_empty());
+        assert!(searched.suffixes.is_empty() && searched.matches.is_empty());
     }
 }

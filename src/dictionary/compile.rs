@@ -29,11 +29,11 @@ use super::matrix::{self, MATRIX_FILE};
 use super::mecab::{self, ConvertError};
 
 /// Version of the folder layout this module writes; part of every cache key.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Version of what a folder means to the analysis, recorded in every index through
 /// [`crate::dictionary::KoDictionary::id`]. Bump it when a change alters the morphemes of
 /// some text; a new layout alone (format 4 added `matrix-classes.bin`, with exactly the same
-/// costs) must not ask users to rebuild their indexes.
+/// costs; format 5 `spaced_prefixes`) must not ask users to rebuild their indexes.
 pub const ANALYSIS_VERSION: u32 = 3;
 /// Name of the JSON file describing a built dictionary folder.
 pub const INFO_FILE: &str = "kosearch-dict.json";
@@ -80,6 +80,11 @@ pub struct DictInfo {
     pub user_context_ids: HashMap<String, ContextIds>,
     /// Left-space penalty of a plain word of each part of speech (for user words).
     pub pos_space_penalty: HashMap<String, u16>,
+    /// For every system entry whose surface has a space character in it, the text before the
+    /// first one (mecab-ko-dic 2.1.1 has five: `내셔날 `, `에듀 `, `캘리 `, `콜라비 ` and
+    /// `영치기 영차`). Everywhere else a word's own text decides which entries match in it,
+    /// which the lattice's cache of matches relies on.
+    pub spaced_prefixes: Vec<String>,
 }
 
 /// The columns of mecab-ko-dic's CSV, as lindera's schema names them.
@@ -300,6 +305,7 @@ pub fn build(
     }
 
     let user_context_ids = user_context_ids(&source_dir)?;
+    let spaced_prefixes = spaced_prefixes(&source_dir, &chars)?;
     let pos_space_penalty = user_context_ids
         .keys()
         .filter_map(|k| k.split(',').next())
@@ -317,6 +323,7 @@ pub fn build(
         unknown_pos,
         user_context_ids,
         pos_space_penalty,
+        spaced_prefixes,
     };
     let info_path = out.join(INFO_FILE);
     let json = serde_json::to_string_pretty(&info).map_err(|e| err(&info_path, e.to_string()))?;
@@ -403,6 +410,40 @@ fn field_matches(pattern: &str, field: &str) -> bool {
 
 /// Picks, for every (part of speech, final consonant) pair, the context ids most plain entries
 /// of the dictionary use, and their median cost: what a user word of that kind should get.
+/// A dictionary CSV line's surface and the columns after it. The surface may be quoted; the
+/// columns after it never are in mecab-ko-dic.
+fn split_surface(line: &str) -> Option<(&str, &str)> {
+    if let Some(stripped) = line.strip_prefix('"') {
+        let i = stripped.find("\",")?;
+        Some((&stripped[..i], &stripped[i + 2..]))
+    } else {
+        line.split_once(',')
+    }
+}
+
+/// For each entry of the source CSVs with a space character (MeCab's SPACE category) in its
+/// surface, the text before the first one; sorted, without repeats.
+fn spaced_prefixes(source_dir: &Path, chars: &CharTable) -> Result<Vec<String>, ConvertError> {
+    let space = chars
+        .category("SPACE")
+        .ok_or_else(|| err(source_dir, "char.def has no SPACE category"))?;
+    let is_space = |c: char| chars.info(c).type_mask() & (1 << space) != 0;
+    let mut prefixes = Vec::new();
+    for path in csv_files(source_dir).map_err(|e| err(source_dir, e.to_string()))? {
+        let text = fs::read_to_string(&path).map_err(|e| err(&path, e.to_string()))?;
+        for line in text.lines() {
+            if let Some((surface, _)) = split_surface(line)
+                && let Some(i) = surface.find(is_space)
+            {
+                prefixes.push(surface[..i].to_string());
+            }
+        }
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    Ok(prefixes)
+}
+
 fn user_context_ids(source_dir: &Path) -> Result<HashMap<String, ContextIds>, ConvertError> {
     // (pos, jong) -> ((left, right) -> count, costs)
     type Stats = (HashMap<(u16, u16), usize>, Vec<i16>);
@@ -411,17 +452,8 @@ fn user_context_ids(source_dir: &Path) -> Result<HashMap<String, ContextIds>, Co
     for path in files {
         let text = fs::read_to_string(&path).map_err(|e| err(&path, e.to_string()))?;
         for line in text.lines() {
-            // The surface may be quoted; the columns after it never are in mecab-ko-dic.
-            let rest = if let Some(stripped) = line.strip_prefix('"') {
-                match stripped.find("\",") {
-                    Some(i) => &stripped[i + 2..],
-                    None => continue,
-                }
-            } else {
-                match line.split_once(',') {
-                    Some((_, r)) => r,
-                    None => continue,
-                }
+            let Some((_, rest)) = split_surface(line) else {
+                continue;
             };
             let cols: Vec<&str> = rest.split(',').collect();
             if cols.len() < 11 {
