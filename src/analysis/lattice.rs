@@ -81,17 +81,76 @@ pub struct Lattice {
     /// column classes, path costs, node indices.
     ends: Vec<(u32, i32)>,
     ends_node: Vec<u32>,
-    /// System dictionary matches of recent word suffixes (see [`SuffixKey`]).
+    /// Tests: search the dictionary at every position, bypassing [`SuffixCache`].
+    no_cache: bool,
+}
+
+/// System dictionary matches of recent word suffixes (see [`SuffixKey`]), one table per
+/// thread: tantivy gives every field of every segment its own tokenizer, hence its own
+/// lattice, and one table serves them all.
+#[derive(Default)]
+struct SuffixCache {
     suffixes: HashMap<SuffixKey, (u32, u32), BuildHasherDefault<FxHasher>>,
     /// The matches `suffixes` points into.
     matches: Vec<CachedMatch>,
-    /// Tests: search the dictionary at every position.
-    no_cache: bool,
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<SuffixCache> = std::cell::RefCell::default();
+}
+
+impl SuffixCache {
+    /// The cached matches of `word` (a whole suffix to the next space), found now if they
+    /// are not cached yet; `None` where they cannot be cached.
+    fn get(&mut self, dict: &KoDictionary, word: &[char]) -> Option<(u32, u32)> {
+        let mut key = SuffixKey {
+            len: word.len() as u8,
+            chars: ['\0'; SUFFIX_MAX],
+        };
+        key.chars[..word.len()].copy_from_slice(word);
+        if let Some(&range) = self.suffixes.get(&key) {
+            return Some(range);
+        }
+        // An entry with a space matches only where the word is its text before the space:
+        // there the matches depend on what follows, and are not cached.
+        let spaced = dict.info.spaced_prefixes.iter();
+        if spaced.clone().any(|p| p.chars().eq(word.iter().copied())) {
+            return None;
+        }
+        if self.matches.len() > MATCHES_MAX {
+            self.matches.clear();
+            self.suffixes.clear();
+        }
+        let range = self.find(dict, word);
+        self.suffixes.insert(key, range);
+        Some(range)
+    }
+
+    /// Appends the system dictionary entries that are prefixes of `text` to `matches`;
+    /// their range there.
+    fn find(&mut self, dict: &KoDictionary, text: &[char]) -> (u32, u32) {
+        let first = self.matches.len() as u32;
+        for (bytes, len) in dict.lindera.prefix_dictionary.common_prefix_search(text) {
+            for rec in bytes.chunks_exact(ENTRY_LEN) {
+                let word_id = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
+                self.matches.push(CachedMatch {
+                    // At most MAX_CHARS long, so it fits.
+                    len: len as u16,
+                    left_id: u16::from_le_bytes([rec[6], rec[7]]),
+                    right_id: u16::from_le_bytes([rec[8], rec[9]]),
+                    cost: i16::from_le_bytes([rec[4], rec[5]]),
+                    penalty: dict.space_penalty(word_id) as u16,
+                    word_id,
+                });
+            }
+        }
+        (first, self.matches.len() as u32)
+    }
 }
 
 /// Longest word suffix, in characters, whose dictionary matches are cached.
 const SUFFIX_MAX: usize = 8;
-/// The cache is emptied when it holds more matches than this (about 20 MB).
+/// A thread's cache is emptied when it holds more matches than this (16 MB, with its table).
 const MATCHES_MAX: usize = 1 << 20;
 
 /// The characters from a position to the end of its word (the next space), when there are at
@@ -184,10 +243,6 @@ impl Lattice {
         };
         if n == 0 {
             return;
-        }
-        if self.matches.len() > MATCHES_MAX {
-            self.matches.clear();
-            self.suffixes.clear();
         }
         self.nodes.clear();
         self.end_head.clear();
@@ -377,76 +432,35 @@ impl Lattice {
         while w < n && w - q <= SUFFIX_MAX && self.infos[w].type_mask() & dict.space_mask == 0 {
             w += 1;
         }
-        let word = &chars[q..w];
-        let mut cached = None;
-        if w - q <= SUFFIX_MAX && !self.no_cache {
-            let mut key = SuffixKey {
-                len: (w - q) as u8,
-                chars: ['\0'; SUFFIX_MAX],
-            };
-            key.chars[..w - q].copy_from_slice(word);
-            cached = match self.suffixes.get(&key) {
-                Some(&range) => Some(range),
-                // An entry with a space matches only where the word is its text before the
-                // space: there the matches depend on what follows, and are not cached.
-                None if dict
-                    .info
-                    .spaced_prefixes
-                    .iter()
-                    .any(|p| p.chars().eq(word.iter().copied())) =>
-                {
-                    None
-                }
-                None => {
-                    let range = self.find_matches(dict, word);
-                    self.suffixes.insert(key, range);
-                    Some(range)
-                }
-            };
-        }
-        let (first, last) = cached.unwrap_or_else(|| self.find_matches(dict, &chars[q..]));
         let spaced = q > pos;
-        for i in first..last {
-            let m = self.matches[i as usize];
-            self.add(
-                dict,
-                Candidate {
-                    from: pos,
-                    start: q,
-                    end: q + usize::from(m.len),
-                    left_id: m.left_id,
-                    right_id: m.right_id,
-                    cost: i32::from(m.cost) + if spaced { i32::from(m.penalty) } else { 0 },
-                    word: WordRef::System(m.word_id),
-                },
-            );
-        }
-        if cached.is_none() {
-            // Not cached: these matches are not needed again.
-            self.matches.truncate(first as usize);
-        }
-        last > first
-    }
-
-    /// Appends the system dictionary entries that are prefixes of `text` to `matches`;
-    /// their range there.
-    fn find_matches(&mut self, dict: &KoDictionary, text: &[char]) -> (u32, u32) {
-        let first = self.matches.len() as u32;
-        for (bytes, len) in dict.lindera.prefix_dictionary.common_prefix_search(text) {
-            for rec in bytes.chunks_exact(ENTRY_LEN) {
-                let word_id = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
-                self.matches.push(CachedMatch {
-                    // At most MAX_CHARS long, so it fits.
-                    len: len as u16,
-                    left_id: u16::from_le_bytes([rec[6], rec[7]]),
-                    right_id: u16::from_le_bytes([rec[8], rec[9]]),
-                    cost: i16::from_le_bytes([rec[4], rec[5]]),
-                    penalty: dict.space_penalty(word_id) as u16,
-                    word_id,
-                });
+        CACHE.with_borrow_mut(|cache| {
+            let cached = if w - q <= SUFFIX_MAX && !self.no_cache {
+                cache.get(dict, &chars[q..w])
+            } else {
+                None
+            };
+            let (first, last) = cached.unwrap_or_else(|| cache.find(dict, &chars[q..]));
+            for i in first..last {
+                let m = cache.matches[i as usize];
+                self.add(
+                    dict,
+                    Candidate {
+                        from: pos,
+                        start: q,
+                        end: q + usize::from(m.len),
+                        left_id: m.left_id,
+                        right_id: m.right_id,
+                        cost: i32::from(m.cost) + if spaced { i32::from(m.penalty) } else { 0 },
+                        word: WordRef::System(m.word_id),
+                    },
+                );
             }
-        }
-        (first, self.matches.len() as u32)
+            if cached.is_none() {
+                // Not cached: these matches are not needed again.
+                cache.matches.truncate(first as usize);
+            }
+            last > first
+        })
     }
 
     /// Gathers the nodes ending at `pos` into `ends`, keeping only the cheapest per column
@@ -592,7 +606,6 @@ mod tests {
                 assert_eq!(a, b, "round {round}: {text:?}");
             }
         }
-        assert!(!cached.suffixes.is_empty());
-        assert!(searched.suffixes.is_empty() && searched.matches.is_empty());
+        assert!(CACHE.with_borrow(|c| !c.suffixes.is_empty()));
     }
 }
