@@ -85,12 +85,12 @@ pub struct Lattice {
     no_cache: bool,
 }
 
-/// System dictionary matches of recent word suffixes (see [`SuffixKey`]), one table per
+/// System dictionary matches of recent word suffixes (see [`suffix_key`]), one table per
 /// thread: tantivy gives every field of every segment its own tokenizer, hence its own
 /// lattice, and one table serves them all.
 #[derive(Default)]
 struct SuffixCache {
-    suffixes: HashMap<SuffixKey, (u32, u32), BuildHasherDefault<FxHasher>>,
+    suffixes: HashMap<u128, (u32, u32), BuildHasherDefault<FxHasher>>,
     /// The matches `suffixes` points into.
     matches: Vec<CachedMatch>,
 }
@@ -103,11 +103,7 @@ impl SuffixCache {
     /// The cached matches of `word` (a whole suffix to the next space), found now if they
     /// are not cached yet; `None` where they cannot be cached.
     fn get(&mut self, dict: &KoDictionary, word: &[char]) -> Option<(u32, u32)> {
-        let mut key = SuffixKey {
-            len: word.len() as u8,
-            chars: ['\0'; SUFFIX_MAX],
-        };
-        key.chars[..word.len()].copy_from_slice(word);
+        let key = suffix_key(word)?;
         if let Some(&range) = self.suffixes.get(&key) {
             return Some(range);
         }
@@ -153,13 +149,24 @@ const SUFFIX_MAX: usize = 8;
 /// A thread's cache is emptied when it holds more matches than this (16 MB, with its table).
 const MATCHES_MAX: usize = 1 << 20;
 
-/// The characters from a position to the end of its word (the next space), when there are at
-/// most [`SUFFIX_MAX`]: they alone decide which system entries match there, except for the
-/// few entries with a space in them.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct SuffixKey {
-    len: u8,
-    chars: [char; SUFFIX_MAX],
+/// The key of a word suffix: the characters from a position to the end of its word (the next
+/// space), when there are at most [`SUFFIX_MAX`], all in the Basic Multilingual Plane; they
+/// alone decide which system entries match there, except for the few entries with a space in
+/// them. Each character is stored plus one in 16 bits, so that unused slots (0) tell the
+/// length: 16 bytes, so that a table entry fits twice in a cache line.
+fn suffix_key(word: &[char]) -> Option<u128> {
+    if word.len() > SUFFIX_MAX {
+        return None;
+    }
+    let mut key = 0u128;
+    for (i, &c) in word.iter().enumerate() {
+        let v = u32::from(c) + 1;
+        if v > 0xffff {
+            return None;
+        }
+        key |= u128::from(v) << (16 * i);
+    }
+    Some(key)
 }
 
 /// One system dictionary entry matching at a position.
@@ -197,6 +204,12 @@ impl std::hash::Hasher for FxHasher {
     #[inline]
     fn write_u32(&mut self, n: u32) {
         self.write_u64(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u128(&mut self, n: u128) {
+        self.write_u64(n as u64);
+        self.write_u64((n >> 64) as u64);
     }
 
     #[inline]
