@@ -141,16 +141,28 @@ fn a_source_folder_builds_a_working_dictionary() {
     assert_eq!(info.entries, 4);
     assert_eq!(info.left_space_penalty, vec![(120, 6000)]);
 
+    // The lattice caches dictionary matches per thread: analyse with the real dictionary
+    // first, on this thread, so that the small one must not reuse its matches.
+    let real = kosearch::dictionary::KoDictionary::open_default().unwrap();
+    let real = Analyzer::new(std::sync::Arc::new(real), AnalyzerConfig::default()).unwrap();
+    let mut real_got = Vec::new();
+    real.analyze("한국어가 ABC", &mut Scratch::default(), |t| {
+        real_got.push(t.pos.to_string())
+    });
+    assert!(!real_got.is_empty());
+
     let dict = std::sync::Arc::new(kosearch::dictionary::KoDictionary::open(out.path()).unwrap());
     let analyzer = Analyzer::new(dict, AnalyzerConfig::default()).unwrap();
-    let mut got = Vec::new();
-    analyzer.analyze("한국어가 ABC", &mut Scratch::default(), |t| {
-        got.push(format!("{}/{}", t.surface, t.pos))
-    });
-    assert_eq!(
-        got,
-        ["한국어/NNG", "한국/NNP", "어/NNG", "가/JKS", "ABC/SL"]
-    );
+    for _ in 0..2 {
+        let mut got = Vec::new();
+        analyzer.analyze("한국어가 ABC", &mut Scratch::default(), |t| {
+            got.push(format!("{}/{}", t.surface, t.pos))
+        });
+        assert_eq!(
+            got,
+            ["한국어/NNG", "한국/NNP", "어/NNG", "가/JKS", "ABC/SL"]
+        );
+    }
 }
 
 #[test]

@@ -90,6 +90,8 @@ pub struct Lattice {
 /// lattice, and one table serves them all.
 #[derive(Default)]
 struct SuffixCache {
+    /// [`KoDictionary::serial`] of the dictionary the matches come from.
+    dictionary: u64,
     suffixes: HashMap<u128, (u32, u32), BuildHasherDefault<FxHasher>>,
     /// The matches `suffixes` points into.
     matches: Vec<CachedMatch>,
@@ -104,6 +106,11 @@ impl SuffixCache {
     /// are not cached yet; `None` where they cannot be cached.
     fn get(&mut self, dict: &KoDictionary, word: &[char]) -> Option<(u32, u32)> {
         let key = suffix_key(word)?;
+        if self.dictionary != dict.serial() {
+            self.dictionary = dict.serial();
+            self.matches.clear();
+            self.suffixes.clear();
+        }
         if let Some(&range) = self.suffixes.get(&key) {
             return Some(range);
         }

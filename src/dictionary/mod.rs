@@ -48,6 +48,9 @@ pub struct KoDictionary {
     /// The SPACE category's bit.
     pub space_mask: u32,
     word_info: memmap2::Mmap,
+    /// Unique in the process: tells caches keyed by text (the lattice's) which dictionary
+    /// filled them.
+    serial: u64,
     dir: PathBuf,
 }
 
@@ -145,8 +148,17 @@ impl KoDictionary {
             info,
             unknown_category,
             word_info,
+            serial: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             dir: dir.to_path_buf(),
         })
+    }
+
+    /// A number no other dictionary opened by this process has.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// The folder this dictionary was loaded from.
