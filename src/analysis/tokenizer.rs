@@ -74,7 +74,8 @@ impl Tokenizer for KoreanTokenizer {
                 });
             }
         });
-        LAST.with_borrow_mut(|last| last.record(text, &self.tokens));
+        let by = Arc::as_ptr(&self.analyzer) as usize;
+        LAST.with_borrow_mut(|last| last.record(by, text, &self.tokens));
         let len = self.tokens.len();
         if len == 0 {
             self.tokens.push(Token::default());
@@ -116,13 +117,16 @@ struct TermSpan {
 /// The last text the Korean tokenizer analysed on this thread, and its indexed terms.
 #[derive(Default)]
 struct LastTerms {
+    /// The analyser's address: another index's analyser may split the same text otherwise.
+    analyzer: usize,
     text: String,
     terms: String,
     spans: Vec<TermSpan>,
 }
 
 impl LastTerms {
-    fn record(&mut self, text: &str, tokens: &[Token]) {
+    fn record(&mut self, analyzer: usize, text: &str, tokens: &[Token]) {
+        self.analyzer = analyzer;
         self.text.clear();
         self.text.push_str(text);
         self.terms.clear();
@@ -181,7 +185,8 @@ impl Tokenizer for PairTokenizer {
     type TokenStream<'a> = KoreanTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> KoreanTokenStream<'a> {
-        if !LAST.with_borrow(|last| last.text == text) {
+        let by = Arc::as_ptr(&self.inner.analyzer) as usize;
+        if !LAST.with_borrow(|last| last.analyzer == by && last.text == text) {
             // Not the text the Korean tokenizer just analysed: analyse it (which records it).
             let _ = self.inner.token_stream(text);
         }
@@ -283,6 +288,27 @@ mod tests {
         stream_texts(&mut ko, "전혀 다른 글");
         assert_eq!(stream_texts(&mut pairs, text), expected);
         assert!(stream_texts(&mut pairs, "").is_empty());
+    }
+
+    #[test]
+    fn pairs_never_take_the_terms_of_another_analyser() {
+        let dict = Arc::new(KoDictionary::open_default().unwrap());
+        let plain = Arc::new(Analyzer::new(dict.clone(), AnalyzerConfig::default()).unwrap());
+        let user =
+            crate::analysis::userdic::UserDictionary::parse("파인튜닝,NNG\n", &dict).unwrap();
+        let with_user = Arc::new(
+            Analyzer::with_user_dictionary(dict, Arc::new(user), AnalyzerConfig::default())
+                .unwrap(),
+        );
+        let text = "파인튜닝 비용";
+        // The plain analyser reads 파인 / 튜닝 and records that on this thread ...
+        stream_texts(&mut KoreanTokenizer::new(plain), text);
+        // ... but the other index's pair tokenizer must pair its own single word.
+        let got: Vec<String> = stream_texts(&mut PairTokenizer::new(with_user), text)
+            .into_iter()
+            .map(|(t, _)| t.replace(PAIR_SEPARATOR, "+"))
+            .collect();
+        assert_eq!(got, ["파인튜닝+비용"]);
     }
 
     #[test]
