@@ -22,20 +22,25 @@ fn sample_index() -> &'static Path {
     let (_, path) = INDEX.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("idx");
-        let out = kosearch()
-            .args(["index", "--quiet", "--index"])
-            .arg(&path)
-            .arg("data/articles")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        index_folder(&path, Path::new("data/articles"));
         (tmp, path)
     });
     path
+}
+
+/// Builds an index of `folder` at `index`; any failure fails the test with kosearch's stderr.
+fn index_folder(index: &Path, folder: &Path) {
+    let out = kosearch()
+        .args(["index", "--quiet", "--index"])
+        .arg(index)
+        .arg(folder)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn search(args: &[&str]) -> Output {
@@ -508,17 +513,7 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
         .collect();
     std::fs::write(docs.join("a.jsonl"), lines.join("\n")).unwrap();
     let index = tmp.path().join("idx");
-    let out = kosearch()
-        .args(["index", "--quiet", "--index"])
-        .arg(&index)
-        .arg(&docs)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    index_folder(&index, &docs);
     let out = kosearch()
         .args(["search", "GPU 가격", "--json", "--explain", "--index"])
         .arg(&index)

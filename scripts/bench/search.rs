@@ -54,7 +54,7 @@ fn main() {
             highlights,
         };
         let run = |q: &str| {
-            let node = query::parse(q).or_else(|_| query::parse(&query::plain_words(q)));
+            let node = query::parse_or_plain(q);
             if let Some(compiled) = node.ok().and_then(|n| searcher.compile(&n)) {
                 searcher.run(&compiled, &options).expect("search");
             }

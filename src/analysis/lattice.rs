@@ -454,10 +454,11 @@ impl Lattice {
         }
         let spaced = q > pos;
         CACHE.with_borrow_mut(|cache| {
-            let cached = if w - q <= SUFFIX_MAX && !self.no_cache {
-                cache.get(dict, &chars[q..w])
-            } else {
+            // A word longer than SUFFIX_MAX (`w` stopped one past it) has no key.
+            let cached = if self.no_cache {
                 None
+            } else {
+                cache.get(dict, &chars[q..w])
             };
             let (first, last) = cached.unwrap_or_else(|| cache.find(dict, &chars[q..]));
             for i in first..last {

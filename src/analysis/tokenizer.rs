@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use super::{Analyzer, Scratch};
+use super::{Analyzer, Scratch, TokenKind};
 
 /// A tantivy tokenizer over an [`Analyzer`]. Cloning is cheap: the analyser is shared, the
 /// work buffers are per clone (tantivy clones one per indexing thread).
@@ -16,6 +16,8 @@ pub struct KoreanTokenizer {
     analyzer: Arc<Analyzer>,
     scratch: Scratch,
     tokens: Vec<Token>,
+    /// For each of `tokens`, whether it is a part of the compound or inflected word before.
+    parts: Vec<bool>,
 }
 
 impl Clone for KoreanTokenizer {
@@ -31,6 +33,7 @@ impl KoreanTokenizer {
             analyzer,
             scratch: Scratch::default(),
             tokens: Vec::new(),
+            parts: Vec::new(),
         }
     }
 }
@@ -62,9 +65,11 @@ impl Tokenizer for KoreanTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> KoreanTokenStream<'a> {
         self.tokens.clear();
-        let tokens = &mut self.tokens;
+        self.parts.clear();
+        let (tokens, parts) = (&mut self.tokens, &mut self.parts);
         self.analyzer.analyze(text, &mut self.scratch, |t| {
             if t.indexed {
+                parts.push(t.kind == TokenKind::Part);
                 tokens.push(Token {
                     offset_from: t.start,
                     offset_to: t.end,
@@ -75,16 +80,8 @@ impl Tokenizer for KoreanTokenizer {
             }
         });
         let by = Arc::as_ptr(&self.analyzer) as usize;
-        LAST.with_borrow_mut(|last| last.record(by, text, &self.tokens));
-        let len = self.tokens.len();
-        if len == 0 {
-            self.tokens.push(Token::default());
-        }
-        KoreanTokenStream {
-            tokens: &mut self.tokens,
-            len,
-            next: 0,
-        }
+        LAST.with_borrow_mut(|last| last.record(by, text, &self.tokens, &self.parts));
+        KoreanTokenStream::over(&mut self.tokens)
     }
 }
 
@@ -110,6 +107,8 @@ struct TermSpan {
     from: usize,
     to: usize,
     position: usize,
+    /// A part of the compound or inflected word before it.
+    part: bool,
     /// Byte range of the term in [`LastTerms::terms`].
     term: (usize, usize),
 }
@@ -125,19 +124,20 @@ struct LastTerms {
 }
 
 impl LastTerms {
-    fn record(&mut self, analyzer: usize, text: &str, tokens: &[Token]) {
+    fn record(&mut self, analyzer: usize, text: &str, tokens: &[Token], parts: &[bool]) {
         self.analyzer = analyzer;
         self.text.clear();
         self.text.push_str(text);
         self.terms.clear();
         self.spans.clear();
-        for t in tokens {
+        for (t, &part) in tokens.iter().zip(parts) {
             let start = self.terms.len();
             self.terms.push_str(&t.text);
             self.spans.push(TermSpan {
                 from: t.offset_from,
                 to: t.offset_to,
                 position: t.position,
+                part,
                 term: (start, self.terms.len()),
             });
         }
@@ -193,12 +193,9 @@ impl Tokenizer for PairTokenizer {
         self.pairs.clear();
         LAST.with_borrow(|last| {
             let spans = &last.spans;
-            // A compound or inflected whole is followed by its first part, at its position
-            // and within its bytes. Queries pair the finest terms, so wholes are left out.
-            let whole = |i: usize| {
-                let (s, next) = (&spans[i], spans.get(i + 1));
-                next.is_some_and(|n| n.position == s.position && n.from >= s.from && n.to <= s.to)
-            };
+            // A compound or inflected whole is the term its indexed parts follow. Queries
+            // pair the finest terms, so wholes are left out.
+            let whole = |i: usize| !spans[i].part && spans.get(i + 1).is_some_and(|n| n.part);
             for (i, a) in spans.iter().enumerate() {
                 if whole(i) {
                     continue;
@@ -219,12 +216,19 @@ impl Tokenizer for PairTokenizer {
                 }
             }
         });
-        let len = self.pairs.len();
+        KoreanTokenStream::over(&mut self.pairs)
+    }
+}
+
+impl<'a> KoreanTokenStream<'a> {
+    /// A stream over `tokens`, which gets a placeholder if it is empty.
+    fn over(tokens: &'a mut Vec<Token>) -> Self {
+        let len = tokens.len();
         if len == 0 {
-            self.pairs.push(Token::default());
+            tokens.push(Token::default());
         }
         KoreanTokenStream {
-            tokens: &mut self.pairs,
+            tokens,
             len,
             next: 0,
         }

@@ -277,7 +277,7 @@ fn run_batch(
             );
         };
         let qid = qid.trim();
-        let node = query::parse(q).or_else(|_| query::parse(&query::plain_words(q)));
+        let node = query::parse_or_plain(q);
         let hits = match node.ok().and_then(|n| searcher.compile(&n)) {
             Some(compiled) => searcher.run(&compiled, options)?.hits,
             None => Vec::new(),

@@ -1,8 +1,8 @@
-//! The connection-cost matrix, compacted and reordered for the lattice's caches.
+//! The connection-cost matrix, compacted into classes for the lattice's caches.
 //!
 //! mecab-ko-dic's matrix is 2,693 left ids × 3,822 right ids of `i16`: 20 MB, read at random
 //! by the Viterbi search, so most reads miss the cache (DESIGN.md §3; `perf` put 30 % of
-//! analysis time on these loads). Two exact transformations shrink what the search touches:
+//! analysis time on these loads). One exact transformation shrinks what the search touches:
 //!
 //! - **Classes.** Many ids have identical rows (left ids) or identical columns (right ids):
 //!   1,908 distinct rows and 1,902 distinct columns. Ids with the same row or column are one
@@ -14,7 +14,7 @@
 //!   passages themselves: at most +7 % with the test set's own counts, nothing measurable
 //!   with ours, so classes are numbered in order of their first id.
 //!
-//! Neither changes a single cost: class `(l, r)` holds exactly the cost of every left id in
+//! It changes no cost: class `(l, r)` holds exactly the cost of every left id in
 //! `l` after every right id in `r`, so the analysis is identical (the golden tests and
 //! `scripts/compare-mecab` check this).
 //!
@@ -29,7 +29,7 @@ pub const MATRIX_FILE: &str = "matrix-classes.bin";
 const MAGIC: &[u8; 8] = b"KOSMTX01";
 const HEADER: usize = 8 + 4 * 4;
 
-/// A compacted, reordered connection matrix (owned form, as built).
+/// A compacted connection matrix (owned form, as built).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Compacted {
     /// Class of each left id (row of the compacted matrix).

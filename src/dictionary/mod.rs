@@ -36,8 +36,8 @@ pub fn default_dir() -> PathBuf {
 pub struct KoDictionary {
     /// lindera's dictionary: prefix trie, entries, connection matrix, unknown-word entries.
     pub lindera: Dictionary,
-    /// The connection matrix in classes, ordered for the cache ([`matrix`]); the lattice
-    /// reads this, not lindera's.
+    /// The connection matrix in classes of identical rows and columns ([`matrix`]); the
+    /// lattice reads this, not lindera's.
     pub matrix: ConnMatrix,
     /// MeCab's character categories.
     pub chars: CharTable,

@@ -382,6 +382,12 @@ impl Parser {
     }
 }
 
+/// A batch question as a query: parsed as typed, or as plain words ([`plain_words`]) when it
+/// does not parse (`kosearch search --batch`, the search bench).
+pub fn parse_or_plain(query: &str) -> Result<Node, QueryError> {
+    parse(query).or_else(|_| parse(&plain_words(query)))
+}
+
 /// A query's text with every operator character made a space and operator words dropped, so
 /// that it parses as plain words (for natural-language questions in batch runs).
 pub fn plain_words(query: &str) -> String {
