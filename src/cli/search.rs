@@ -58,8 +58,9 @@ pub struct Args {
     /// One JSON object per hit (JSON Lines); fields in the README.
     #[arg(long)]
     json: bool,
-    /// Show how the query was understood: the terms looked up and every expansion (synonym
-    /// or mined alias) with its weight; on stderr.
+    /// Show how the query was understood: the terms looked up, every expansion (synonym or
+    /// mined alias) with its weight, and the pairs of neighbouring terms scored for
+    /// proximity; on stderr.
     #[arg(long)]
     explain: bool,
     /// Rank articles, not passages: each article once, at its best passage.
