@@ -534,3 +534,43 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("nearby pairs (weight 0.6): gpu 가격"), "{err}");
 }
+
+#[test]
+fn character_bigrams_rank_the_spelling_of_the_query_first() {
+    // The same morphemes and pairs in both; only the particle after 가격 differs, so only the
+    // bigram 격이 of the query tells them apart.
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let lines: Vec<String> = [
+        ("other", "메모리 가격은 다시 올랐다."),
+        ("same", "메모리 가격이 다시 올랐다."),
+    ]
+    .iter()
+    .map(|(id, text)| serde_json::json!({"id": id, "title": "기사", "text": text}).to_string())
+    .collect();
+    std::fs::write(docs.join("a.jsonl"), lines.join("\n")).unwrap();
+    let index = tmp.path().join("idx");
+    index_folder(&index, &docs);
+    let run = |query: &str| {
+        let out = kosearch()
+            .args(["search", query, "--json", "--explain", "--index"])
+            .arg(&index)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<JsonHit>(l).unwrap().id)
+            .collect();
+        (ids, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ids, err) = run("가격이");
+    assert_eq!(ids, ["same", "other"], "{err}");
+    assert!(
+        err.contains("character bigrams (weight 0.2): 가격, 격이"),
+        "{err}"
+    );
+    let (ids, _) = run("가격은");
+    assert_eq!(ids, ["other", "same"]);
+}

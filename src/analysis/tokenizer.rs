@@ -38,8 +38,8 @@ impl KoreanTokenizer {
     }
 }
 
-/// Registers the Korean analyser with an index under [`super::ANALYZER_NAME`], and its pair
-/// tokenizer under [`PAIR_ANALYZER`].
+/// Registers the Korean analyser with an index under [`super::ANALYZER_NAME`], its pair
+/// tokenizer under [`PAIR_ANALYZER`] and the bigram tokenizer under [`BIGRAM_ANALYZER`].
 pub fn register(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
     index.tokenizers().register(
         super::ANALYZER_NAME,
@@ -48,6 +48,10 @@ pub fn register(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
     index.tokenizers().register(
         PAIR_ANALYZER,
         TextAnalyzer::from(PairTokenizer::new(analyzer)),
+    );
+    index.tokenizers().register(
+        BIGRAM_ANALYZER,
+        TextAnalyzer::from(BigramTokenizer::default()),
     );
 }
 
@@ -220,11 +224,86 @@ impl Tokenizer for PairTokenizer {
     }
 }
 
+/// Name of the character-bigram tokenizer (see [`BigramTokenizer`]).
+pub const BIGRAM_ANALYZER: &str = "ko_bigrams";
+
+/// Whether `c` is written without spaces between its morphemes' letters: a Hangul syllable,
+/// a CJK ideograph (hanja), hiragana or katakana. Runs of these are what [`bigrams`] splits.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{ac00}'..='\u{d7a3}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{3040}'..='\u{30ff}')
+}
+
+/// Calls `emit` with the character bigrams of `text` in Unicode NFC, as Lucene's CJK bigram
+/// analyser makes them: each run of [`is_cjk`] characters gives its overlapping pairs of
+/// neighbouring characters (`소형언어` → 소형, 형언, 언어), a run of one character gives
+/// that character, and everything else (spaces, Latin, digits, punctuation) separates runs.
+pub fn bigrams(text: &str, mut emit: impl FnMut(&str)) {
+    use unicode_normalization::UnicodeNormalization;
+    let mut prev: Option<char> = None;
+    // Whether `prev` has been emitted inside a bigram.
+    let mut paired = false;
+    let mut buf = [0u8; 8];
+    for c in text.nfc().chain(std::iter::once(' ')) {
+        match (prev, is_cjk(c)) {
+            (Some(p), true) => {
+                let n = p.encode_utf8(&mut buf).len();
+                let m = c.encode_utf8(&mut buf[n..]).len();
+                emit(std::str::from_utf8(&buf[..n + m]).unwrap_or_default());
+                paired = true;
+            }
+            (Some(p), false) if !paired => emit(p.encode_utf8(&mut buf)),
+            _ => {}
+        }
+        if is_cjk(c) {
+            if prev.is_none() {
+                paired = false;
+            }
+            prev = Some(c);
+        } else {
+            prev = None;
+        }
+    }
+}
+
+/// The [`bigrams`] of a text as tokens, for the `bigrams` field: a second, coarser view of
+/// the text beside the morphemes, which still matches where the analyser splits a word
+/// differently in the text and in the query (names, new coinages, typing slips). Positions
+/// count bigrams; offsets are not kept (the field records frequencies only).
+#[derive(Clone, Default)]
+pub struct BigramTokenizer {
+    tokens: Vec<Token>,
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = KoreanTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> KoreanTokenStream<'a> {
+        // Tokens (and their strings) are reused from one text to the next.
+        let mut len = 0;
+        let tokens = &mut self.tokens;
+        bigrams(text, |b| {
+            if len == tokens.len() {
+                tokens.push(Token::default());
+            }
+            let t = &mut tokens[len];
+            t.text.clear();
+            t.text.push_str(b);
+            t.position = len;
+            len += 1;
+        });
+        KoreanTokenStream::over_first(&mut self.tokens, len)
+    }
+}
+
 impl<'a> KoreanTokenStream<'a> {
-    /// A stream over `tokens`, which gets a placeholder if it is empty.
-    fn over(tokens: &'a mut Vec<Token>) -> Self {
-        let len = tokens.len();
-        if len == 0 {
+    /// A stream over the first `len` of `tokens` (a placeholder is added if it is empty).
+    fn over_first(tokens: &'a mut Vec<Token>, len: usize) -> Self {
+        if tokens.is_empty() {
             tokens.push(Token::default());
         }
         KoreanTokenStream {
@@ -232,6 +311,12 @@ impl<'a> KoreanTokenStream<'a> {
             len,
             next: 0,
         }
+    }
+
+    /// A stream over `tokens`, which gets a placeholder if it is empty.
+    fn over(tokens: &'a mut Vec<Token>) -> Self {
+        let len = tokens.len();
+        Self::over_first(tokens, len)
     }
 }
 
@@ -326,5 +411,42 @@ mod tests {
             .map(|(t, _)| t.replace(PAIR_SEPARATOR, "+"))
             .collect();
         assert_eq!(got, ["해외+여행", "여행+비용", "비용+대한", "대한+민국"]);
+    }
+
+    fn bigrams_of(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        bigrams(text, |b| out.push(b.to_string()));
+        out
+    }
+
+    #[test]
+    fn bigrams_pair_neighbouring_letters_of_each_run() {
+        assert_eq!(
+            bigrams_of("소형언어모델"),
+            ["소형", "형언", "언어", "어모", "모델"]
+        );
+        // Spaces, Latin, digits and punctuation end a run; a run of one gives one letter.
+        assert_eq!(
+            bigrams_of("GPU를 44사이즈, 韓國 책"),
+            ["를", "사이", "이즈", "韓國", "책"]
+        );
+        // NFD Hangul (macOS) gives what NFC does.
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd("가격이").collect();
+        assert_ne!(nfd, "가격이");
+        assert_eq!(bigrams_of(&nfd), ["가격", "격이"]);
+        assert!(bigrams_of("").is_empty() && bigrams_of("GPU 2026 !").is_empty());
+        let mut t = BigramTokenizer::default();
+        assert_eq!(
+            stream_texts(&mut t, "소형 언어모델"),
+            [
+                ("소형".into(), 0),
+                ("언어".into(), 1),
+                ("어모".into(), 2),
+                ("모델".into(), 3)
+            ]
+        );
+        // Token strings are reused: a shorter text after a longer one has only its own.
+        assert_eq!(stream_texts(&mut t, "책"), [("책".into(), 0)]);
+        assert!(stream_texts(&mut t, "abc").is_empty());
     }
 }

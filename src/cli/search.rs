@@ -59,8 +59,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Show how the query was understood: the terms looked up, every expansion (synonym or
-    /// mined alias) with its weight, and the pairs of neighbouring terms scored for
-    /// proximity; on stderr.
+    /// mined alias) with its weight, the pairs of neighbouring terms scored for proximity
+    /// and the character bigrams; on stderr.
     #[arg(long)]
     explain: bool,
     /// Rank articles, not passages: each article once, at its best passage.
@@ -200,7 +200,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(exit_for(!results.hits.is_empty()))
 }
 
-/// `--explain`: the terms and expansions, on stderr.
+/// `--explain`: the terms, expansions, pairs and bigrams, on stderr.
 fn explain(compiled: &crate::search::Compiled) {
     let terms: Vec<&str> = compiled.terms.iter().map(String::as_str).collect();
     eprintln!("kosearch: terms looked up: {}", terms.join(", "));
@@ -223,6 +223,13 @@ fn explain(compiled: &crate::search::Compiled) {
             "kosearch: nearby pairs (weight {}): {}",
             crate::search::PAIR_WEIGHT,
             pairs.join(", ")
+        );
+    }
+    if !compiled.bigrams.is_empty() {
+        eprintln!(
+            "kosearch: character bigrams (weight {}): {}",
+            crate::search::BIGRAM_WEIGHT,
+            compiled.bigrams.join(", ")
         );
     }
 }

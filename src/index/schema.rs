@@ -159,6 +159,8 @@ pub struct Fields {
     pub text: Field,
     /// Ordered pairs of nearby text terms ([`crate::analysis::tokenizer::PairTokenizer`]).
     pub pairs: Field,
+    /// Character bigrams of the text ([`crate::analysis::tokenizer::BigramTokenizer`]).
+    pub bigrams: Field,
     pub source: Field,
     pub author: Field,
     pub url: Field,
@@ -202,6 +204,7 @@ impl Fields {
             title: f("title")?,
             text: f("text")?,
             pairs: f("pairs")?,
+            bigrams: f("bigrams")?,
             source: f("source")?,
             author: f("author")?,
             url: f("url")?,
@@ -236,7 +239,7 @@ mod tests {
         Fields::new(&schema).unwrap();
         // Pinned: a schema change is a visible decision (bump `version`, update this list).
         let names: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(spec.version, 3);
+        assert_eq!(spec.version, 4);
         assert_eq!(
             names,
             [
@@ -248,6 +251,7 @@ mod tests {
                 "title",
                 "text",
                 "pairs",
+                "bigrams",
                 "source",
                 "author",
                 "url",

@@ -601,6 +601,7 @@ fn article_docs(
         doc.add_text(f.title, &title);
         doc.add_text(f.text, split.passage_text(p));
         doc.add_text(f.pairs, split.passage_text(p));
+        doc.add_text(f.bigrams, split.passage_text(p));
         for (field, value) in [
             (f.source, &article.source),
             (f.author, &article.author),
