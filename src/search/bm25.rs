@@ -46,8 +46,8 @@ impl Bm25TermQuery {
     }
 }
 
-/// A searcher's statistics over the passages alone: documents that are not passages (the
-/// files' manifest records, whose `kind` is `term`) are not counted.
+/// A searcher's statistics over the passages alone: the documents that hold a given term
+/// (the files' manifest records, by their `kind`) are not counted.
 pub struct PassageStatistics<'a> {
     searcher: &'a tantivy::Searcher,
     docs: u64,

@@ -16,7 +16,11 @@
 //! `k1` ([`bm25`]: a passage answers by holding the words, not by repeating them); for each
 //! pair of neighbouring query terms, passages where the two stand next to each other in that
 //! order score more. Pairs are indexed as terms of their own (the `pairs` field), so a
-//! pair that is rare in the collection counts for more than a common one.
+//! pair that is rare in the collection counts for more than a common one. Passages that share
+//! character bigrams with the query's words (the `bigrams` field, [`BIGRAM_WEIGHT`]) score a
+//! little more too, which still rewards a name or a new word that the analyser splits
+//! differently in the query and in the text (on KorQuAD, MRR@10 +0.001 alone and +0.004 with
+//! distractors; Recall@1 +0.002 and +0.007). Both bonuses only reorder what the words match.
 //! Ties break by article and passage number, so the order is the same on every run.
 
 pub mod bm25;
