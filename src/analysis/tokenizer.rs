@@ -242,13 +242,22 @@ fn is_cjk(c: char) -> bool {
 /// analyser makes them: each run of [`is_cjk`] characters gives its overlapping pairs of
 /// neighbouring characters (`소형언어` → 소형, 형언, 언어), a run of one character gives
 /// that character, and everything else (spaces, Latin, digits, punctuation) separates runs.
-pub fn bigrams(text: &str, mut emit: impl FnMut(&str)) {
-    use unicode_normalization::UnicodeNormalization;
+pub fn bigrams(text: &str, emit: impl FnMut(&str)) {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    // Most text is NFC already, and the check is much cheaper than normalising.
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        bigrams_of_chars(text.chars(), emit);
+    } else {
+        bigrams_of_chars(text.nfc(), emit);
+    }
+}
+
+fn bigrams_of_chars(chars: impl Iterator<Item = char>, mut emit: impl FnMut(&str)) {
     let mut prev: Option<char> = None;
     // Whether `prev` has been emitted inside a bigram.
     let mut paired = false;
     let mut buf = [0u8; 8];
-    for c in text.nfc().chain(std::iter::once(' ')) {
+    for c in chars.chain(std::iter::once(' ')) {
         match (prev, is_cjk(c)) {
             (Some(p), true) => {
                 let n = p.encode_utf8(&mut buf).len();
