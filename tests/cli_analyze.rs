@@ -71,11 +71,7 @@ fn streams_stdin_as_json_lines() {
         &["analyze", "--json"],
         "GPU 가격\n\n소형 언어 모델을 파인튜닝했다\r\n".as_bytes(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let tokens: Vec<JsonToken> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -188,11 +184,7 @@ fn the_built_in_user_dictionary_is_used_outside_the_project() {
         .args(["analyze", "--json", "파인튜닝했다"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let first: serde_json::Value =
         serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
     assert_eq!(first["surface"], "파인튜닝", "the user word, not 파인/VV");

@@ -23,11 +23,7 @@ fn sample_index() -> &'static Path {
             .arg("data/articles")
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::assert_success(&out);
         (tmp, path)
     });
     path
@@ -71,11 +67,7 @@ fn jsonl_holds_every_hit_with_every_search_field() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("hits.jsonl");
     let out = export(&["GPU", "-o", file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&file)
         .unwrap()
         .lines()
@@ -99,11 +91,7 @@ fn csv_is_quoted_and_excel_gets_a_bom() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("hits.csv");
     let out = export(&["파인튜닝", "-o", file.to_str().unwrap(), "--excel"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let bytes = std::fs::read(&file).unwrap();
     assert!(bytes.starts_with("\u{feff}rank,score,id".as_bytes()));
     let mut reader = csv::Reader::from_reader(&bytes[3..]);

@@ -151,11 +151,7 @@ fn passages(idx: &Path) -> String {
         .arg(idx)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -268,30 +264,18 @@ fn files_that_change_or_vanish_during_a_run_leave_a_consistent_index() {
         .arg(&idx)
         .output()
         .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    common::assert_success(&check);
     let (out, _) = index_json(
         kosearch(),
         &["--index".as_ref(), idx.as_os_str(), corpus.as_os_str()],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let fresh = tmp.path().join("fresh");
     let (out, _) = index_json(
         kosearch(),
         &["--index".as_ref(), fresh.as_os_str(), corpus.as_os_str()],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     assert_eq!(passages(&idx), passages(&fresh));
 }
 
@@ -369,11 +353,7 @@ fn unreadable_files_and_folders_are_reported_and_nothing_is_lost() {
     chown_all();
     let args = ["--index".as_ref(), idx.as_os_str(), articles.as_os_str()];
     let (out, first) = index_json(as_user(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
 
     // A new file nobody may read, and an indexed folder that can no longer be read.
     write(&articles.join("locked.txt"), "잠긴 파일의 본문이다.\n");
@@ -410,11 +390,7 @@ fn unreadable_files_and_folders_are_reported_and_nothing_is_lost() {
     mode(&articles.join("locked.txt"), 0o644);
     mode(&articles.join("mobile"), 0o755);
     let (out, third) = index_json(as_user(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     assert_eq!(third["new"], 1, "{third}");
     assert_eq!(third["removed"], 0, "{third}");
     assert_eq!(

@@ -36,11 +36,7 @@ fn index_folder(index: &Path, folder: &Path) {
         .arg(folder)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
 }
 
 fn search(args: &[&str]) -> Output {
@@ -328,11 +324,7 @@ fn batch_runs_write_trec_and_eval_scores_them() {
         .arg(&run_file)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let close = |k: &str, v: f64| (m[k].as_f64().unwrap() - v).abs() < 1e-9;
     assert!(close("recall_at_1", 1.0 / 3.0), "{m}");
@@ -379,11 +371,7 @@ fn aliases_mined_from_the_corpus_are_listed_and_expand_queries() {
         .arg(sample_index())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_success(&out);
     let list: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()

@@ -234,13 +234,10 @@ impl Searcher {
         let bigrams = c.query_bigrams(node);
         let f = &self.ko.fields;
         // Bonuses: they reorder what the query matches, and match nothing of their own.
-        let bonus = |terms: Vec<Term>, weight: f32| -> Option<(TOccur, Box<dyn Query>)> {
+        let bonus = |field: Field, terms: &[String], weight: f32| {
             let clauses: Vec<(TOccur, Box<dyn Query>)> = terms
-                .into_iter()
-                .map(|t| {
-                    let q: Box<dyn Query> = Box::new(bm25::Bm25TermQuery::new(t));
-                    (TOccur::Should, q)
-                })
+                .iter()
+                .map(|t| (TOccur::Should, term_query(field, t)))
                 .collect();
             (!clauses.is_empty()).then(|| {
                 let q: Box<dyn Query> = Box::new(BoostQuery::new(
@@ -250,18 +247,14 @@ impl Searcher {
                 (TOccur::Should, q)
             })
         };
-        let near = pairs
-            .iter()
-            .map(|(a, b)| Term::from_field_text(f.pairs, &pair_term(a, b)))
-            .collect();
-        let chars = bigrams
-            .iter()
-            .map(|b| Term::from_field_text(f.bigrams, b))
-            .collect();
-        let bonuses: Vec<_> = [bonus(near, PAIR_WEIGHT), bonus(chars, BIGRAM_WEIGHT)]
-            .into_iter()
-            .flatten()
-            .collect();
+        let near: Vec<String> = pairs.iter().map(|(a, b)| pair_term(a, b)).collect();
+        let bonuses: Vec<_> = [
+            bonus(f.pairs, &near, PAIR_WEIGHT),
+            bonus(f.bigrams, &bigrams, BIGRAM_WEIGHT),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let query = if bonuses.is_empty() {
             query
         } else {

@@ -7,6 +7,16 @@ use std::sync::{Arc, OnceLock};
 use kosearch::analysis::{Analyzer, AnalyzerConfig, Scratch, TokenKind};
 use kosearch::dictionary::KoDictionary;
 
+/// Fails the test, with the command's stderr, unless it exited with success.
+#[track_caller]
+pub fn assert_success(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
