@@ -93,6 +93,40 @@ fn highlighted(h: &JsonHit) -> Vec<&str> {
     h.highlights.iter().map(|&(s, e)| &h.text[s..e]).collect()
 }
 
+/// An index of one JSON Lines file of `(id, title, text)` records, in a temporary folder.
+fn records_index(records: &[(&str, &str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let lines: Vec<String> = records
+        .iter()
+        .map(|(id, title, text)| {
+            serde_json::json!({"id": id, "title": title, "text": text}).to_string()
+        })
+        .collect();
+    std::fs::write(docs.join("a.jsonl"), lines.join("\n")).unwrap();
+    let index = tmp.path().join("idx");
+    index_folder(&index, &docs);
+    (tmp, index)
+}
+
+/// `search QUERY --json --explain` on `index`, which must find something: the hits and
+/// the explanation.
+fn explained(index: &Path, query: &str) -> (Vec<JsonHit>, String) {
+    let out = kosearch()
+        .args(["search", query, "--json", "--explain", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{query}: {err}");
+    let hits = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (hits, err)
+}
+
 #[test]
 fn json_hits_are_complete_ranked_and_highlighted() {
     let hits = hits(&["GPU", "가격", "-n", "5", "--no-expand"]);
@@ -478,40 +512,24 @@ fn query_words_are_analysed_in_the_context_of_the_whole_query() {
 fn neighbouring_query_terms_in_order_and_close_rank_first() {
     // Three passages with the same words and the same title: only the order and distance of
     // GPU and 가격 differ.
-    let tmp = tempfile::tempdir().unwrap();
-    let docs = tmp.path().join("docs");
-    std::fs::create_dir(&docs).unwrap();
-    let texts = [
+    let (_tmp, index) = records_index(&[
         (
             "far",
+            "기사",
             "GPU 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌지만 가격 문제는 남았다.",
         ),
         (
             "near",
+            "기사",
             "GPU 가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다.",
         ),
         (
             "reversed",
+            "기사",
             "가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다 GPU.",
         ),
-    ];
-    let lines: Vec<String> = texts
-        .iter()
-        .map(|(id, text)| serde_json::json!({"id": id, "title": "기사", "text": text}).to_string())
-        .collect();
-    std::fs::write(docs.join("a.jsonl"), lines.join("\n")).unwrap();
-    let index = tmp.path().join("idx");
-    index_folder(&index, &docs);
-    let out = kosearch()
-        .args(["search", "GPU 가격", "--json", "--explain", "--index"])
-        .arg(&index)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let ranked: Vec<JsonHit> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    ]);
+    let (ranked, err) = explained(&index, "GPU 가격");
     let ids: Vec<&str> = ranked.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert_eq!(ids[0], "near", "{ids:?}");
@@ -519,7 +537,6 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
         ranked[0].score > ranked[1].score,
         "the pair adds to the score"
     );
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("nearby pairs (weight 0.6): gpu 가격"), "{err}");
 }
 
@@ -527,31 +544,14 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
 fn character_bigrams_rank_the_spelling_of_the_query_first() {
     // The same morphemes and pairs in both; only the particle after 가격 differs, so only the
     // bigram 격이 of the query tells them apart.
-    let tmp = tempfile::tempdir().unwrap();
-    let docs = tmp.path().join("docs");
-    std::fs::create_dir(&docs).unwrap();
-    let lines: Vec<String> = [
-        ("other", "메모리 가격은 다시 올랐다."),
-        ("same", "메모리 가격이 다시 올랐다."),
-    ]
-    .iter()
-    .map(|(id, text)| serde_json::json!({"id": id, "title": "기사", "text": text}).to_string())
-    .collect();
-    std::fs::write(docs.join("a.jsonl"), lines.join("\n")).unwrap();
-    let index = tmp.path().join("idx");
-    index_folder(&index, &docs);
+    let (_tmp, index) = records_index(&[
+        ("other", "기사", "메모리 가격은 다시 올랐다."),
+        ("same", "기사", "메모리 가격이 다시 올랐다."),
+    ]);
     let run = |query: &str| {
-        let out = kosearch()
-            .args(["search", query, "--json", "--explain", "--index"])
-            .arg(&index)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str::<JsonHit>(l).unwrap().id)
-            .collect();
-        (ids, String::from_utf8_lossy(&out.stderr).into_owned())
+        let (hits, err) = explained(&index, query);
+        let ids: Vec<String> = hits.into_iter().map(|h| h.id).collect();
+        (ids, err)
     };
     let (ids, err) = run("가격이");
     assert_eq!(ids, ["same", "other"], "{err}");
@@ -561,4 +561,76 @@ fn character_bigrams_rank_the_spelling_of_the_query_first() {
     );
     let (ids, _) = run("가격은");
     assert_eq!(ids, ["other", "same"]);
+}
+
+#[test]
+fn a_word_the_title_holds_counts_once_so_the_other_words_rank_its_passages() {
+    // Two passages under the title GPU: one repeats GPU, the other holds 가격. GPU is the
+    // rarer word in the text, so scored apart from the title it would win; taken with the
+    // title (BM25F), its repetition adds little, and the passage with 가격 ranks first.
+    let (_tmp, index) = records_index(&[
+        ("repeats", "GPU", "GPU 신제품이 나왔다."),
+        ("answers", "GPU", "신제품의 가격이 올랐다."),
+        ("other", "메모리", "메모리 가격이 내렸다."),
+    ]);
+    let (hits, err) = explained(&index, "GPU 가격");
+    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["answers", "repeats", "other"], "{err}");
+}
+
+#[test]
+fn a_word_the_index_lacks_is_looked_up_by_its_bigrams() {
+    // The analyser reads 이주한 as 이/MM 주한/NNG alone and as a name (NNP) after other
+    // words; the text has neither, only 이주/NNG 하/XSV. Its bigrams still find the passage,
+    // alone or beside a known word.
+    let (_tmp, index) = records_index(&[
+        (
+            "moved",
+            "안창호",
+            "그는 가족과 함께 로스앤젤레스로 이주하여 활동했다.",
+        ),
+        ("stayed", "안창호", "그는 가족과 함께 서울에 머물렀다."),
+    ]);
+    let (hits, err) = explained(&index, "이주한");
+    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["moved"], "{err}");
+    assert!(
+        err.contains("이주한 is not in the index: looked up by its bigrams 이주, 주한"),
+        "{err}"
+    );
+    assert_eq!(highlighted(&hits[0]), ["이주"], "{err}");
+    let (hits, err) = explained(&index, "가족들과 이주한 곳");
+    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["moved", "stayed"], "{err}");
+    // A word the index holds is looked up as itself only.
+    let (_, err) = explained(&index, "가족");
+    assert!(!err.contains("not in the index"), "{err}");
+}
+
+#[test]
+fn a_rare_synonym_does_not_outrank_the_common_word_it_stands_for() {
+    // GPU is in every passage but one; its synonym 그래픽처리장치 only in that one, so by
+    // its own IDF it would outscore GPU even at half weight.
+    let (tmp, index) = records_index(&[
+        ("literal", "반도체", "GPU 수요가 크게 늘었다."),
+        ("synonym", "반도체", "그래픽처리장치 수요가 크게 늘었다."),
+        ("a", "시장", "GPU 공급이 모자라다."),
+        ("b", "시장", "GPU 임대료가 올랐다."),
+        ("c", "시장", "서버용 GPU 출하가 늘었다."),
+    ]);
+    let synonyms = tmp.path().join("syn.txt");
+    std::fs::write(&synonyms, "GPU = 그래픽처리장치\n").unwrap();
+    let out = kosearch()
+        .args(["search", "GPU 수요", "--json", "--index"])
+        .arg(&index)
+        .arg("--synonyms")
+        .arg(&synonyms)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<JsonHit>(l).unwrap().id)
+        .collect();
+    assert_eq!(ids[..2], ["literal", "synonym"], "{ids:?}");
 }

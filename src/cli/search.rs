@@ -59,8 +59,9 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Show how the query was understood: the terms looked up, every expansion (synonym or
-    /// mined alias) with its weight, the pairs of neighbouring terms scored for proximity
-    /// and the character bigrams; on stderr.
+    /// mined alias) with its weight, the pairs of neighbouring terms scored for proximity,
+    /// the character bigrams, and the bigrams that stand in for words the index lacks; on
+    /// stderr.
     #[arg(long)]
     explain: bool,
     /// Rank articles, not passages: each article once, at its best passage.
@@ -200,7 +201,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(exit_for(!results.hits.is_empty()))
 }
 
-/// `--explain`: the terms, expansions, pairs and bigrams, on stderr.
+/// `--explain`: the terms, expansions, pairs, bigrams and unknown words, on stderr.
 fn explain(compiled: &crate::search::Compiled) {
     let terms: Vec<&str> = compiled.terms.iter().map(String::as_str).collect();
     eprintln!("kosearch: terms looked up: {}", terms.join(", "));
@@ -230,6 +231,12 @@ fn explain(compiled: &crate::search::Compiled) {
             "kosearch: character bigrams (weight {}): {}",
             crate::search::BIGRAM_WEIGHT,
             compiled.bigrams.join(", ")
+        );
+    }
+    for (word, grams) in &compiled.unknown {
+        eprintln!(
+            "kosearch: {word} is not in the index: looked up by its bigrams {}",
+            grams.join(", ")
         );
     }
 }
