@@ -330,23 +330,14 @@ impl Searcher {
             &searcher,
             compiled,
             options,
-            Some(options.offset + options.limit),
+            Some(options.offset.saturating_add(options.limit)),
         )?;
-        let marks = compiled.marks();
-        let mut hits = Vec::with_capacity(options.limit.min(ranked.len()));
-        for (i, r) in ranked
-            .iter()
-            .enumerate()
-            .skip(options.offset)
-            .take(options.limit)
-        {
-            let mut h = self.hit(&searcher, r.score, r.addr)?;
-            h.rank = i + 1;
-            if options.highlights {
-                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &marks);
-            }
-            hits.push(h);
-        }
+        let start = options.offset.min(ranked.len());
+        let end = options
+            .offset
+            .saturating_add(options.limit)
+            .min(ranked.len());
+        let hits = self.load(&searcher, compiled, options, &ranked[start..end], start)?;
         Ok(Results { total, hits })
     }
 
@@ -361,33 +352,48 @@ impl Searcher {
         mut f: impl FnMut(Hit) -> Result<()>,
     ) -> Result<usize> {
         let searcher = self.reader.searcher();
-        let wanted = limit.map(|l| options.offset + l);
+        let wanted = limit.map(|l| options.offset.saturating_add(l));
         let (_, ranked) = self.ranked(&searcher, compiled, options, wanted)?;
-        let end = limit.map_or(ranked.len(), |l| (options.offset + l).min(ranked.len()));
+        let end = limit.map_or(ranked.len(), |l| {
+            options.offset.saturating_add(l).min(ranked.len())
+        });
         let start = options.offset.min(end);
-        let marks = compiled.marks();
         let mut n = 0;
-        // Documents are read in order, a batch at a time; the highlights of a batch (a second
-        // analysis of each passage, the costly part) are found on all cores.
+        // A batch at a time: its documents read in order, its highlights found on all cores.
         for (b, batch) in ranked[start..end].chunks(256).enumerate() {
-            let mut hits = Vec::with_capacity(batch.len());
-            for (i, r) in batch.iter().enumerate() {
-                let mut h = self.hit(&searcher, r.score, r.addr)?;
-                h.rank = start + b * 256 + i + 1;
-                hits.push(h);
-            }
-            if options.highlights {
-                use rayon::prelude::*;
-                hits.par_iter_mut().for_each(|h| {
-                    h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &marks);
-                });
-            }
-            for h in hits {
+            for h in self.load(&searcher, compiled, options, batch, start + b * 256)? {
                 f(h)?;
                 n += 1;
             }
         }
         Ok(n)
+    }
+
+    /// The hits of `ranked`, the first at rank `before + 1`: their documents, read in order,
+    /// and, when asked for, their highlights (a second analysis of each passage, the costly
+    /// part), found on all cores.
+    fn load(
+        &self,
+        searcher: &tantivy::Searcher,
+        compiled: &Compiled,
+        options: &SearchOptions,
+        ranked: &[Ranked],
+        before: usize,
+    ) -> Result<Vec<Hit>> {
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (i, r) in ranked.iter().enumerate() {
+            let mut h = self.hit(searcher, r.score, r.addr)?;
+            h.rank = before + i + 1;
+            hits.push(h);
+        }
+        if options.highlights {
+            use rayon::prelude::*;
+            let marks = compiled.marks();
+            hits.par_iter_mut().for_each(|h| {
+                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &marks);
+            });
+        }
+        Ok(hits)
     }
 
     /// The query with the date filter applied.
@@ -420,21 +426,32 @@ impl Searcher {
         let query = self.filtered(compiled, options);
         let files = Term::from_field_text(self.ko.fields.kind, crate::index::schema::KIND_FILE);
         let stats = bm25::PassageStatistics::new(searcher, &files).map_err(err)?;
-        let total = searcher.search(&*query, &Count).map_err(err)?;
-        let mut fetch = match (wanted, options.per_article) {
-            (None, _) => total,
-            (Some(w), None) => w,
-            (Some(w), Some(_)) => w * 4 + 20,
-        }
-        .min(total);
+        let top_docs = |n: usize| TopDocs::with_limit(n.max(1)).order_by_score();
+        // A page: the total and the first hits in one pass over the matches. Everything: the
+        // total first (a pass without scores), to know how many to rank.
+        let (total, mut fetch, mut top) = match wanted {
+            Some(w) => {
+                // No more than the index holds: a limit is also the size of a buffer.
+                let fetch = if options.per_article.is_some() {
+                    w.saturating_mul(4).saturating_add(20)
+                } else {
+                    w
+                }
+                .min(searcher.num_docs() as usize);
+                let (total, top) = searcher
+                    .search_with_statistics_provider(&*query, &(Count, top_docs(fetch)), &stats)
+                    .map_err(err)?;
+                (total, fetch, top)
+            }
+            None => {
+                let total = searcher.search(&*query, &Count).map_err(err)?;
+                let top = searcher
+                    .search_with_statistics_provider(&*query, &top_docs(total), &stats)
+                    .map_err(err)?;
+                (total, total, top)
+            }
+        };
         loop {
-            let top = searcher
-                .search_with_statistics_provider(
-                    &*query,
-                    &TopDocs::with_limit(fetch.max(1)).order_by_score(),
-                    &stats,
-                )
-                .map_err(err)?;
             let exhausted = top.len() >= total || top.len() < fetch;
             let mut ranked = self.keys(searcher, top)?;
             ranked.sort_by(|a, b| {
@@ -455,6 +472,9 @@ impl Searcher {
                 return Ok((total, ranked));
             }
             fetch = (fetch * 4).min(total);
+            top = searcher
+                .search_with_statistics_provider(&*query, &top_docs(fetch), &stats)
+                .map_err(err)?;
         }
     }
 
