@@ -86,6 +86,27 @@ pub(crate) fn idf(doc_freq: u64, docs: u64) -> Score {
     (1.0 + x).ln()
 }
 
+/// `factor × (1 − b + b × length / average)` for each field-norm bucket.
+fn length_norms(average: Score, factor: Score) -> Arc<[Score; 256]> {
+    let mut cache = [0.0; 256];
+    for (id, k) in cache.iter_mut().enumerate() {
+        let length = FieldNormReader::id_to_fieldnorm(id as u8) as Score;
+        *k = factor * (1.0 - B + B * length / average);
+    }
+    Arc::new(cache)
+}
+
+/// The average length of `field` over the collection, 1 for an empty one.
+fn average_length(stats: &dyn Bm25StatisticsProvider, field: Field) -> tantivy::Result<Score> {
+    let docs = stats.total_num_docs()?;
+    let tokens = stats.total_num_tokens(field)?;
+    Ok(if docs == 0 {
+        1.0
+    } else {
+        (tokens as Score / docs as Score).max(Score::MIN_POSITIVE)
+    })
+}
+
 impl Query for Bm25TermQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let (weight, average) = match scoring {
@@ -93,27 +114,15 @@ impl Query for Bm25TermQuery {
                 statistics_provider: stats,
                 ..
             } => {
-                let docs = stats.total_num_docs()?;
-                let tokens = stats.total_num_tokens(self.term.field())?;
-                let average = if docs == 0 {
-                    1.0
-                } else {
-                    (tokens as Score / docs as Score).max(Score::MIN_POSITIVE)
-                };
-                let idf = idf(stats.doc_freq(&self.term)?, docs);
-                (idf * (1.0 + K1), average)
+                let idf = idf(stats.doc_freq(&self.term)?, stats.total_num_docs()?);
+                (idf * (1.0 + K1), average_length(stats, self.term.field())?)
             }
             EnableScoring::Disabled { .. } => (0.0, 1.0),
         };
-        let mut cache = [0.0; 256];
-        for (id, k) in cache.iter_mut().enumerate() {
-            let length = FieldNormReader::id_to_fieldnorm(id as u8) as Score;
-            *k = K1 * (1.0 - B + B * length / average);
-        }
         Ok(Box::new(Bm25TermWeight {
             term: self.term.clone(),
             weight,
-            cache: Arc::new(cache),
+            cache: length_norms(average, K1),
         }))
     }
 
@@ -230,27 +239,6 @@ impl Bm25fTermQuery {
     }
 }
 
-/// `1 − b + b × length / average` for each field-norm bucket.
-fn length_norms(average: Score) -> Arc<[Score; 256]> {
-    let mut cache = [0.0; 256];
-    for (id, k) in cache.iter_mut().enumerate() {
-        let length = FieldNormReader::id_to_fieldnorm(id as u8) as Score;
-        *k = 1.0 - B + B * length / average;
-    }
-    Arc::new(cache)
-}
-
-/// The average length of `field` over the collection, 1 for an empty one.
-fn average_length(stats: &dyn Bm25StatisticsProvider, field: Field) -> tantivy::Result<Score> {
-    let docs = stats.total_num_docs()?;
-    let tokens = stats.total_num_tokens(field)?;
-    Ok(if docs == 0 {
-        1.0
-    } else {
-        (tokens as Score / docs as Score).max(Score::MIN_POSITIVE)
-    })
-}
-
 impl Query for Bm25fTermQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let mut fields = Vec::with_capacity(self.fields.len());
@@ -265,9 +253,9 @@ impl Query for Bm25fTermQuery {
                         idf_weight =
                             idf(stats.doc_freq(term)?, stats.total_num_docs()?) * (1.0 + K1);
                     }
-                    length_norms(average_length(stats, term.field())?)
+                    length_norms(average_length(stats, term.field())?, 1.0)
                 }
-                EnableScoring::Disabled { .. } => length_norms(1.0),
+                EnableScoring::Disabled { .. } => length_norms(1.0, 1.0),
             };
             fields.push((term.clone(), *weight, norms));
         }
