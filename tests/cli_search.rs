@@ -110,21 +110,27 @@ fn records_index(records: &[(&str, &str, &str)]) -> (tempfile::TempDir, PathBuf)
     (tmp, index)
 }
 
-/// `search QUERY --json --explain` on `index`, which must find something: the hits and
-/// the explanation.
-fn explained(index: &Path, query: &str) -> (Vec<JsonHit>, String) {
+/// `search ARGS --json --explain` on `index`, which must find something: the hits and the
+/// explanation.
+fn explained(index: &Path, args: &[&str]) -> (Vec<JsonHit>, String) {
     let out = kosearch()
-        .args(["search", query, "--json", "--explain", "--index"])
+        .args(["search", "--json", "--explain", "--index"])
         .arg(index)
+        .args(args)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(0), "{query}: {err}");
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     let hits = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     (hits, err)
+}
+
+/// The record ids of hits, in rank order.
+fn ids(hits: &[JsonHit]) -> Vec<&str> {
+    hits.iter().map(|h| h.id.as_str()).collect()
 }
 
 #[test]
@@ -529,8 +535,8 @@ fn neighbouring_query_terms_in_order_and_close_rank_first() {
             "가격 문제는 남았지만 수요가 늘면서 반도체 업계의 올해 전망도 밝아졌다 GPU.",
         ),
     ]);
-    let (ranked, err) = explained(&index, "GPU 가격");
-    let ids: Vec<&str> = ranked.iter().map(|h| h.id.as_str()).collect();
+    let (ranked, err) = explained(&index, &["GPU 가격"]);
+    let ids = ids(&ranked);
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert_eq!(ids[0], "near", "{ids:?}");
     assert!(
@@ -549,8 +555,8 @@ fn character_bigrams_rank_the_spelling_of_the_query_first() {
         ("same", "기사", "메모리 가격이 다시 올랐다."),
     ]);
     let run = |query: &str| {
-        let (hits, err) = explained(&index, query);
-        let ids: Vec<String> = hits.into_iter().map(|h| h.id).collect();
+        let (hits, err) = explained(&index, &[query]);
+        let ids: Vec<String> = ids(&hits).into_iter().map(str::to_string).collect();
         (ids, err)
     };
     let (ids, err) = run("가격이");
@@ -573,9 +579,8 @@ fn a_word_the_title_holds_counts_once_so_the_other_words_rank_its_passages() {
         ("answers", "GPU", "신제품의 가격이 올랐다."),
         ("other", "메모리", "메모리 가격이 내렸다."),
     ]);
-    let (hits, err) = explained(&index, "GPU 가격");
-    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
-    assert_eq!(ids, ["answers", "repeats", "other"], "{err}");
+    let (hits, err) = explained(&index, &["GPU 가격"]);
+    assert_eq!(ids(&hits), ["answers", "repeats", "other"], "{err}");
 }
 
 #[test]
@@ -591,19 +596,17 @@ fn a_word_the_index_lacks_is_looked_up_by_its_bigrams() {
         ),
         ("stayed", "안창호", "그는 가족과 함께 서울에 머물렀다."),
     ]);
-    let (hits, err) = explained(&index, "이주한");
-    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
-    assert_eq!(ids, ["moved"], "{err}");
+    let (hits, err) = explained(&index, &["이주한"]);
+    assert_eq!(ids(&hits), ["moved"], "{err}");
     assert!(
         err.contains("이주한 is not in the index: looked up by its bigrams 이주, 주한"),
         "{err}"
     );
     assert_eq!(highlighted(&hits[0]), ["이주"], "{err}");
-    let (hits, err) = explained(&index, "가족들과 이주한 곳");
-    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
-    assert_eq!(ids, ["moved", "stayed"], "{err}");
+    let (hits, err) = explained(&index, &["가족들과 이주한 곳"]);
+    assert_eq!(ids(&hits), ["moved", "stayed"], "{err}");
     // A word the index holds is looked up as itself only.
-    let (_, err) = explained(&index, "가족");
+    let (_, err) = explained(&index, &["가족"]);
     assert!(!err.contains("not in the index"), "{err}");
 }
 
@@ -620,17 +623,9 @@ fn a_rare_synonym_does_not_outrank_the_common_word_it_stands_for() {
     ]);
     let synonyms = tmp.path().join("syn.txt");
     std::fs::write(&synonyms, "GPU = 그래픽처리장치\n").unwrap();
-    let out = kosearch()
-        .args(["search", "GPU 수요", "--json", "--index"])
-        .arg(&index)
-        .arg("--synonyms")
-        .arg(&synonyms)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<JsonHit>(l).unwrap().id)
-        .collect();
-    assert_eq!(ids[..2], ["literal", "synonym"], "{ids:?}");
+    let (hits, err) = explained(
+        &index,
+        &["GPU 수요", "--synonyms", synonyms.to_str().unwrap()],
+    );
+    assert_eq!(ids(&hits)[..2], ["literal", "synonym"], "{err}");
 }

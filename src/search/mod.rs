@@ -337,7 +337,8 @@ impl Searcher {
             .offset
             .saturating_add(options.limit)
             .min(ranked.len());
-        let hits = self.load(&searcher, compiled, options, &ranked[start..end], start)?;
+        let marks = options.highlights.then(|| compiled.marks());
+        let hits = self.load(&searcher, marks.as_deref(), &ranked[start..end], start)?;
         Ok(Results { total, hits })
     }
 
@@ -358,10 +359,11 @@ impl Searcher {
             options.offset.saturating_add(l).min(ranked.len())
         });
         let start = options.offset.min(end);
+        let marks = options.highlights.then(|| compiled.marks());
         let mut n = 0;
         // A batch at a time: its documents read in order, its highlights found on all cores.
         for (b, batch) in ranked[start..end].chunks(256).enumerate() {
-            for h in self.load(&searcher, compiled, options, batch, start + b * 256)? {
+            for h in self.load(&searcher, marks.as_deref(), batch, start + b * 256)? {
                 f(h)?;
                 n += 1;
             }
@@ -370,13 +372,12 @@ impl Searcher {
     }
 
     /// The hits of `ranked`, the first at rank `before + 1`: their documents, read in order,
-    /// and, when asked for, their highlights (a second analysis of each passage, the costly
-    /// part), found on all cores.
+    /// and, given the terms to mark ([`Compiled::marks`]), their highlights (a second
+    /// analysis of each passage, the costly part), found on all cores.
     fn load(
         &self,
         searcher: &tantivy::Searcher,
-        compiled: &Compiled,
-        options: &SearchOptions,
+        marks: Option<&BTreeSet<String>>,
         ranked: &[Ranked],
         before: usize,
     ) -> Result<Vec<Hit>> {
@@ -386,11 +387,10 @@ impl Searcher {
             h.rank = before + i + 1;
             hits.push(h);
         }
-        if options.highlights {
+        if let Some(marks) = marks {
             use rayon::prelude::*;
-            let marks = compiled.marks();
             hits.par_iter_mut().for_each(|h| {
-                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, &marks);
+                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, marks);
             });
         }
         Ok(hits)
@@ -693,21 +693,10 @@ impl Compiler<'_> {
                 grams.push(b.to_string());
             }
         });
-        if grams.is_empty() {
-            return None;
-        }
-        let share = 1.0 / grams.len() as f32;
-        let clauses = grams
-            .iter()
-            .map(|g| -> (TOccur, Box<dyn Query>) {
-                (
-                    TOccur::Should,
-                    Box::new(BoostQuery::new(term_query(f.bigrams, g), share)),
-                )
-            })
-            .collect();
+        let parts: Vec<&str> = grams.iter().map(String::as_str).collect();
+        let query = shared(&parts, &|g| term_query(f.bigrams, g))?;
         self.unknown.push((text.to_string(), grams));
-        Some((TOccur::Should, Box::new(BooleanQuery::new(clauses))))
+        Some((TOccur::Should, query))
     }
 
     /// How much an expansion may weigh against the word it stands for, at most 1: the word's
@@ -978,21 +967,27 @@ fn word_query(field: Field, word: &WordTerms, strict: bool) -> Option<Box<dyn Qu
     }
 }
 
-/// A word as any of its finest terms, each looked up by `lookup`: one word, however many
-/// parts, so they share its weight.
+/// A word as any of its finest terms, each looked up by `lookup`.
 fn any_term(word: &WordTerms, lookup: &dyn Fn(&str) -> Box<dyn Query>) -> Option<Box<dyn Query>> {
-    match word.fine.as_slice() {
+    let parts: Vec<&str> = word.fine.iter().map(|(_, t)| t.as_str()).collect();
+    shared(&parts, lookup)
+}
+
+/// One word looked up as any of `parts`, each by `lookup`: however many parts, they share
+/// the word's weight.
+fn shared(parts: &[&str], lookup: &dyn Fn(&str) -> Box<dyn Query>) -> Option<Box<dyn Query>> {
+    match parts {
         [] => None,
-        [(_, one)] => Some(lookup(one)),
+        [one] => Some(lookup(one)),
         many => {
             let share = 1.0 / many.len() as f32;
-            let parts = many
+            let clauses = many
                 .iter()
-                .map(|(_, t)| -> (TOccur, Box<dyn Query>) {
+                .map(|t| -> (TOccur, Box<dyn Query>) {
                     (TOccur::Should, Box::new(BoostQuery::new(lookup(t), share)))
                 })
                 .collect();
-            Some(Box::new(BooleanQuery::new(parts)))
+            Some(Box::new(BooleanQuery::new(clauses)))
         }
     }
 }
