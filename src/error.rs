@@ -99,6 +99,15 @@ impl Error {
     pub fn tantivy(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Self {
         use tantivy::TantivyError as T;
         let path = path.into();
+        if let T::IoError(e) = &source {
+            match e.kind() {
+                std::io::ErrorKind::StorageFull => return Error::DiskFull(path),
+                std::io::ErrorKind::ReadOnlyFilesystem => return Error::ReadOnly(path),
+                _ => {}
+            }
+        }
+        // Some of tantivy's errors carry the I/O error only as text (a failed doc-store
+        // write becomes `InternalError(String)`), so the errno is read from the message too.
         let text = source.to_string();
         if text.contains("os error 28") || text.contains("No space left") {
             return Error::DiskFull(path);

@@ -175,3 +175,96 @@ fn an_existing_file_is_kept_without_force() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--output"));
 }
+
+#[cfg(unix)]
+#[test]
+fn force_keeps_modes_links_and_devices() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let with_umask = |args: &[&str]| {
+        let mut cmd = kosearch();
+        cmd.arg("export")
+            .arg("--index")
+            .arg(sample_index())
+            .args(args);
+        // SAFETY: umask is async-signal-safe and touches nothing else.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::umask(0o022);
+                Ok(())
+            });
+        }
+        cmd.output().unwrap()
+    };
+
+    // A new file follows the umask.
+    let new = tmp.path().join("new.csv");
+    common::assert_success(&with_umask(&["GPU", "-o", new.to_str().unwrap()]));
+    assert_eq!(mode(&new), 0o644);
+
+    // A replaced file keeps its mode.
+    let shared = tmp.path().join("shared.csv");
+    std::fs::write(&shared, "old").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o664)).unwrap();
+    common::assert_success(&with_umask(&[
+        "GPU",
+        "-o",
+        shared.to_str().unwrap(),
+        "--force",
+    ]));
+    assert_eq!(mode(&shared), 0o664);
+    assert!(
+        std::fs::read_to_string(&shared)
+            .unwrap()
+            .starts_with("rank,")
+    );
+
+    // A symbolic link stays a link; the file it points to is replaced.
+    let target = tmp.path().join("target.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = tmp.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = export(&["GPU", "-o", link.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the target exists: --force needed"
+    );
+    common::assert_success(&export(&["GPU", "-o", link.to_str().unwrap(), "--force"]));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("rank,")
+    );
+
+    // A device is written as it is, never replaced by a file.
+    common::assert_success(&export(&["GPU", "-o", "/dev/null"]));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    let out = export(&["GPU", "-o", "/dev/full", "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/dev/full"));
+    assert!(
+        std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    // A folder is refused by name.
+    let out = export(&["GPU", "-o", tmp.path().to_str().unwrap(), "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a folder"));
+}

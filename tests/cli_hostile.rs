@@ -398,3 +398,167 @@ fn unreadable_files_and_folders_are_reported_and_nothing_is_lost() {
         third["files"].as_u64().unwrap()
     );
 }
+
+/// Markdown whose front matter is a "billion laughs": nine levels of anchors, each a list of
+/// nine aliases of the level below (9⁹ values once expanded), in about a kilobyte.
+fn laughs() -> String {
+    let mut yaml = String::from("---\ntitle: 웃음\na0: &a0 [\"lol\"]\n");
+    for l in 1..9 {
+        let prev = format!("*a{}", l - 1);
+        yaml.push_str(&format!("a{l}: &a{l} [{}]\n", vec![prev; 9].join(", ")));
+    }
+    yaml.push_str("---\n본문이다.\n");
+    yaml
+}
+
+#[test]
+fn a_yaml_alias_bomb_fails_its_file_and_the_rest_is_committed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("in");
+    write(&root.join("bomb.md"), &laughs());
+    for i in 0..20 {
+        write(
+            &root.join(format!("ok{i:02}.txt")),
+            &format!("기사 {i}\nGPU 가격이 올랐다. 소형언어모델 {i}번째 기사이다.\n"),
+        );
+    }
+    let idx = tmp.path().join("idx");
+    let started = std::time::Instant::now();
+    let out = kosearch()
+        .args(["index", "--json", "--index"])
+        .arg(&idx)
+        .arg(&root)
+        .output()
+        .unwrap();
+    // Before the budget, this took all memory until the kernel killed the run.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bomb.md") && err.contains("aliases expand"),
+        "{err}"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["new"], 20);
+    let out = kosearch()
+        .args(["search", "--json", "-n", "100", "--index"])
+        .arg(&idx)
+        .arg("GPU")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20);
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_differ_only_in_invalid_bytes_are_two_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("in");
+    std::fs::create_dir_all(&root).unwrap();
+    let a = std::ffi::OsStr::from_bytes(b"bad\xff\xfename.txt");
+    let b = std::ffi::OsStr::from_bytes(b"bad\xfe\xffname.txt");
+    std::fs::write(root.join(a), "첫째 파일\n사과나무 이야기이다.\n").unwrap();
+    std::fs::write(root.join(b), "둘째 파일\n배나무 이야기이다.\n").unwrap();
+    // A name with a newline and a tab in it.
+    std::fs::write(
+        root.join("줄\n바꿈\t탭.txt"),
+        "셋째 파일\n감나무 이야기이다.\n",
+    )
+    .unwrap();
+    let idx = tmp.path().join("idx");
+    let index = || -> serde_json::Value {
+        let out = kosearch()
+            .args(["index", "--json", "--index"])
+            .arg(&idx)
+            .arg(&root)
+            .output()
+            .unwrap();
+        common::assert_success(&out);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(index()["new"], 3);
+    let again = index();
+    assert_eq!(
+        (again["changed"].clone(), again["unchanged"].clone()),
+        (0.into(), 3.into())
+    );
+    for word in ["사과나무", "배나무", "감나무"] {
+        let out = kosearch()
+            .args(["search", "--json", "--index"])
+            .arg(&idx)
+            .arg(word)
+            .output()
+            .unwrap();
+        common::assert_success(&out);
+        let hit: serde_json::Value =
+            serde_json::from_slice(out.stdout.split(|&b| b == b'\n').next().unwrap()).unwrap();
+        if word == "사과나무" {
+            assert!(
+                hit["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("bad\\xFF\\xFEname.txt"),
+                "{hit}"
+            );
+        }
+    }
+    // `check --list` keeps one line per passage: the newline and tab are shown escaped.
+    let out = kosearch()
+        .args(["check", "--list", "--index"])
+        .arg(&idx)
+        .output()
+        .unwrap();
+    common::assert_success(&out);
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(list.contains("줄\\n바꿈\\t탭.txt\t0\t"), "{list}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_loop_with_follow_links_is_skipped_not_a_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("in");
+    write(&root.join("sub/a.txt"), "고리 안의 기사\n본문이다.\n");
+    std::os::unix::fs::symlink(&root, root.join("sub/loop")).unwrap();
+    let out = kosearch()
+        .args(["index", "--json", "--follow-links", "--index"])
+        .arg(tmp.path().join("idx"))
+        .arg(&root)
+        .output()
+        .unwrap();
+    common::assert_success(&out);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["new"], 1);
+    assert_eq!(summary["skipped"]["symbolic link loop"], 1, "{summary}");
+}
+
+#[test]
+fn utf16_without_a_bom_names_the_encoding_to_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("in");
+    std::fs::create_dir_all(&root).unwrap();
+    let bytes: Vec<u8> = "유니코드 기사\n본문이다.\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(root.join("utf16.txt"), bytes).unwrap();
+    let idx = tmp.path().join("idx");
+    let out = kosearch()
+        .args(["index", "--index"])
+        .arg(&idx)
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--encoding utf-16le"), "{err}");
+    let out = kosearch()
+        .args(["index", "--encoding", "utf-16le", "--index"])
+        .arg(&idx)
+        .arg(&root)
+        .output()
+        .unwrap();
+    common::assert_success(&out);
+}

@@ -559,3 +559,118 @@ fn the_alias_table_follows_the_files() {
         "{now:?}"
     );
 }
+
+#[test]
+fn commit_every_is_honoured_on_a_first_build_and_orphans_are_cleaned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = common::sample_copies(tmp.path(), 96);
+    let idx = tmp.path().join("idx");
+    let mut child = kosearch()
+        .args(["index", "--quiet", "--commit-every", "2", "--index"])
+        .arg(&idx)
+        .arg(&corpus)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !KoIndex::exists(&idx) && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Twice the interval (the other tests of this file run beside it on the same cores): a
+    // commit must have landed.
+    std::thread::sleep(Duration::from_secs(4));
+    let running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        running,
+        "the build ended within 4 s: the test proved nothing"
+    );
+    let inv = inventory(&idx);
+    assert!(
+        !inv.passages.is_empty(),
+        "--commit-every 2: nothing committed after 4 s"
+    );
+    assert!(inv.problems().is_empty(), "{:?}", inv.problems());
+    // The killed run's uncommitted segment files are reported, then removed by the next run.
+    let out = run(&["check", "--index", idx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (out, summary) = index(&idx, &[&corpus], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(summary.new > 0);
+    let out = run(&["check", "--index", idx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("left by a run"), "{}", stderr(&out));
+}
+
+#[test]
+fn ties_at_the_cut_off_do_not_depend_on_how_the_index_was_built() {
+    // Six copies of every sample: each article's passages tie six times over.
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = common::sample_copies(tmp.path(), 6);
+    let aside = tmp.path().join("aside");
+    std::fs::create_dir_all(&aside).unwrap();
+    let queries = ["GPU", "가격", "소형언어모델", "파인튜닝 비용"];
+    let answers = |idx: &Path| -> Vec<Vec<u8>> {
+        let i = idx.to_str().unwrap();
+        queries
+            .iter()
+            .flat_map(|q| {
+                [
+                    run(&["search", "--json", "-n", "4", "--index", i, q]).stdout,
+                    run(&[
+                        "search", "--json", "-n", "3", "--offset", "2", "--index", i, q,
+                    ])
+                    .stdout,
+                    run(&["search", "--json", "--articles", "-n", "5", "--index", i, q]).stdout,
+                ]
+            })
+            .collect()
+    };
+    let (out, _) = index(&tmp.path().join("once"), &[&corpus], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let once = answers(&tmp.path().join("once"));
+    assert!(once.iter().all(|a| !a.is_empty()));
+
+    // The same folder built in two runs, in either order of its halves.
+    for first in [[0, 1, 2], [3, 4, 5]] {
+        let idx = tmp.path().join(format!("halves{}", first[0]));
+        let moved: Vec<String> = (0..6)
+            .filter(|k| !first.contains(k))
+            .map(|k| format!("copy{k:02}"))
+            .collect();
+        for m in &moved {
+            std::fs::rename(corpus.join(m), aside.join(m)).unwrap();
+        }
+        let (out, _) = index(&idx, &[&corpus], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        for m in &moved {
+            std::fs::rename(aside.join(m), corpus.join(m)).unwrap();
+        }
+        let (out, _) = index(&idx, &[&corpus], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(answers(&idx), once, "built from copies {first:?} first");
+    }
+
+    // And through a run killed mid-way and finished by the next.
+    let idx = tmp.path().join("killed");
+    let mut child = kosearch()
+        .args(["index", "--quiet", "--commit-every", "0.02", "--index"])
+        .arg(&idx)
+        .arg(&corpus)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !KoIndex::exists(&idx) && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(150));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (out, _) = index(&idx, &[&corpus], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(answers(&idx), once, "through a killed run");
+}

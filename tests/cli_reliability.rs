@@ -172,6 +172,11 @@ impl Mount {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
+            // CI runs as root: there a test that cannot mount must fail, not pass untested.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "cannot mount a tmpfs (needs root)"
+            );
             eprintln!("skipped: cannot mount a tmpfs here (needs root)");
             return None;
         }
@@ -249,4 +254,104 @@ fn a_full_disk_and_a_read_only_index_end_with_a_clear_message_and_the_index_inta
     let out = run(&["search", "--json", "-n", "1000", "--index", i, "GPU"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(out.stdout, before);
+}
+
+#[test]
+fn damage_in_any_file_is_never_silent() {
+    for ext in ["fieldnorm", "idx", "pos", "term", "fast"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let idx = tmp.path().join("idx");
+        build(&idx, "data/articles");
+        let i = idx.to_str().unwrap();
+        let file = largest(&idx, ext);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at = bytes.len() / 3;
+        let end = (at + 16).min(bytes.len());
+        for b in &mut bytes[at..end] {
+            *b ^= 0xa5;
+        }
+        std::fs::write(&file, bytes).unwrap();
+        for args in [
+            vec!["search", "--index", i, "GPU"],
+            vec!["export", "--index", i, "-o", "-", "GPU"],
+            vec!["index", "--quiet", "--index", i, "data/articles"],
+        ] {
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(2), "{ext}: {args:?}");
+            let err = stderr(&out);
+            assert!(
+                err.contains("damaged")
+                    && err.contains("kosearch check")
+                    && err.contains("--rebuild"),
+                "{ext}: {args:?}: {err}"
+            );
+        }
+    }
+}
+
+/// Runs `kosearch` and waits at most `limit`; `None` if it was still running (then killed).
+fn run_within(args: &[&str], limit: Duration) -> Option<Output> {
+    let mut child = kosearch()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn a_disk_with_no_byte_free_ends_the_run_and_the_next_run_cleans_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(mount) = Mount::tmpfs(&tmp.path().join("small"), "24m") else {
+        return;
+    };
+    let idx = mount.0.join("idx");
+    let i = idx.to_str().unwrap();
+    build(&idx, "data/articles");
+    let before = run(&["search", "--json", "-n", "1000", "--index", i, "GPU"]).stdout;
+    let corpus = common::sample_copies(tmp.path(), 3);
+    // Fill the disk to its last byte.
+    {
+        use std::io::Write;
+        let mut filler = std::fs::File::create(mount.0.join("filler")).unwrap();
+        let block = vec![0u8; 1 << 16];
+        while filler.write_all(&block).is_ok() {}
+        let mut byte = [0u8; 1];
+        while filler.write_all(&byte).is_ok() {
+            byte[0] ^= 1;
+        }
+    }
+    let c = corpus.to_str().unwrap();
+    for attempt in 0..3 {
+        let out = run_within(
+            &["index", "--quiet", "--index", i, c],
+            Duration::from_secs(120),
+        )
+        .unwrap_or_else(|| panic!("attempt {attempt}: the run hung on a full disk"));
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("no space left"), "{}", stderr(&out));
+        let out = run(&["check", "--index", i]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            run(&["search", "--json", "-n", "1000", "--index", i, "GPU"]).stdout,
+            before
+        );
+    }
+    // Space freed, the same command finishes, and nothing of the failed runs is left.
+    std::fs::remove_file(mount.0.join("filler")).unwrap();
+    let out = run(&["index", "--quiet", "--index", i, c]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["check", "--index", i]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("left by a run"), "{}", stderr(&out));
 }

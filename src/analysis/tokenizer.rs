@@ -5,6 +5,7 @@
 //! them) and positions for phrase queries.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
@@ -40,7 +41,12 @@ impl KoreanTokenizer {
 
 /// Registers the Korean analyser with an index under [`super::ANALYZER_NAME`], its pair
 /// tokenizer under [`PAIR_ANALYZER`] and the bigram tokenizer under [`BIGRAM_ANALYZER`].
-pub fn register(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
+///
+/// Returns the count of texts the bigram tokenizer has taken, over all its clones: one per
+/// passage indexed, which lets a writer see how far tantivy's threads have got.
+pub fn register(index: &tantivy::Index, analyzer: Arc<Analyzer>) -> Arc<AtomicU64> {
+    let bigrams = BigramTokenizer::default();
+    let streams = bigrams.streams.clone();
     index.tokenizers().register(
         super::ANALYZER_NAME,
         TextAnalyzer::from(KoreanTokenizer::new(analyzer.clone())),
@@ -49,10 +55,10 @@ pub fn register(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
         PAIR_ANALYZER,
         TextAnalyzer::from(PairTokenizer::new(analyzer)),
     );
-    index.tokenizers().register(
-        BIGRAM_ANALYZER,
-        TextAnalyzer::from(BigramTokenizer::default()),
-    );
+    index
+        .tokenizers()
+        .register(BIGRAM_ANALYZER, TextAnalyzer::from(bigrams));
+    streams
 }
 
 /// The tokens of one text.
@@ -286,12 +292,15 @@ fn bigrams_of_chars(chars: impl Iterator<Item = char>, mut emit: impl FnMut(&str
 #[derive(Clone, Default)]
 pub struct BigramTokenizer {
     tokens: Vec<Token>,
+    /// Texts tokenized, shared by every clone.
+    streams: Arc<AtomicU64>,
 }
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = KoreanTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> KoreanTokenStream<'a> {
+        self.streams.fetch_add(1, Ordering::Relaxed);
         // Tokens (and their strings) are reused from one text to the next.
         let mut len = 0;
         let tokens = &mut self.tokens;

@@ -54,13 +54,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Err(e) = crate::index::aliases::load(&path) {
         problems.push(e.to_string());
     }
+    // Not damage, but worth knowing: space held by files no commit uses, and deleted
+    // passages still taking room in segments.
+    let mut notes: Vec<String> = Vec::new();
+    if let Ok(files) = ko.segment_files()
+        && !files.orphans.is_empty()
+    {
+        notes.push(format!(
+            "{} files ({:.1} MB) left by a run that was stopped or failed; the next \
+             `kosearch index` removes them",
+            files.orphans.len(),
+            files.orphans.iter().map(|f| f.size).sum::<u64>() as f64 / 1e6
+        ));
+    }
+    if let Ok(metas) = ko.index.searchable_segment_metas() {
+        let deleted: u64 = metas.iter().map(|m| u64::from(m.num_deleted_docs())).sum();
+        let all: u64 = metas.iter().map(|m| u64::from(m.max_doc())).sum();
+        if deleted > 0 {
+            notes.push(format!(
+                "{} segments; {deleted} of {all} documents ({:.1} %) are deleted and still \
+                 take room (a segment over 10 % is rewritten by the next `kosearch index`)",
+                metas.len(),
+                deleted as f64 * 100.0 / all.max(1) as f64
+            ));
+        }
+    }
+    for n in &notes {
+        eprintln!("kosearch: {}: note: {n}", path.display());
+    }
     if problems.is_empty() {
         let inv = inventory.unwrap_or_default();
         if args.list {
             use std::io::Write;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for p in &inv.passages {
-                writeln!(out, "{}\t{}\t{}", p.article, p.passage, p.text_hash)?;
+                let article = super::printable(&p.article);
+                writeln!(out, "{article}\t{}\t{}", p.passage, p.text_hash)?;
             }
             out.flush()?;
             return Ok(ExitCode::SUCCESS);

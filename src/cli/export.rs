@@ -3,20 +3,21 @@
 //! Hits are written one at a time as they are read from the index, so an export of 100,000
 //! passages holds only their ranking keys in memory. A file is written under a temporary
 //! name beside the target and renamed into place when complete: an interrupted export leaves
-//! no half file under the final name, and an existing file is replaced only with `--force`.
+//! no half file under the final name, and an existing file is replaced only with `--force`,
+//! keeping its mode and owner; a new file follows the umask. A symbolic link given as the
+//! output stays a link: the file it points to is replaced. A device or a FIFO is written as
+//! it is.
 
 use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
 
 use super::IndexArg;
 use super::search::JsonHit;
-use crate::dictionary::KoDictionary;
-use crate::index::KoIndex;
 use crate::search::{Hit, SearchOptions, Searcher, query};
 
 /// Output formats.
@@ -56,6 +57,8 @@ pub struct Args {
     filter: super::filter::FilterArgs,
     #[command(flatten)]
     index: IndexArg,
+    #[command(flatten)]
+    verify: super::VerifyArg,
     #[command(flatten)]
     expand: super::ExpandArgs,
 }
@@ -237,13 +240,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(n) => n,
         Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
     };
-    let to_stdout = args.output.as_os_str() == "-";
-    if !to_stdout && args.output.exists() && !args.force {
-        bail!(
-            "--output {}: the file exists; pass --force to replace it",
-            args.output.display()
-        );
-    }
+    let destination = Destination::resolve(&args.output, args.force)?;
     let format = format_for(&args.output, args.format);
     if args.excel && format != Format::Csv {
         bail!("--excel: only for CSV output");
@@ -257,16 +254,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         until,
         highlights: true,
     };
-    let dict = Arc::new(KoDictionary::open_default()?);
-    let ko = KoIndex::open(&args.index.path(), dict)?;
+    let ko = args.verify.open(&args.index.path())?;
     let mut searcher = Searcher::new(ko)?;
     let synonyms = args.expand.load(searcher.index())?;
     searcher.set_synonyms(synonyms);
     let compiled = searcher.compile(&node);
 
-    let count = if to_stdout {
-        let stdout = std::io::stdout();
-        let mut w = Writer::new(std::io::BufWriter::new(stdout.lock()), format, args.excel)?;
+    let export = |out: &mut dyn Write| -> anyhow::Result<usize> {
+        let mut w = Writer::new(out, format, args.excel)?;
         let n = match &compiled {
             Some(c) => searcher.for_each(c, &options, args.limit, |h| {
                 w.hit(&h).map_err(|e| crate::Error::io(&args.output, e))
@@ -274,59 +269,136 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => 0,
         };
         w.finish()?.flush()?;
-        n
-    } else {
-        let dir = match args.output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".kosearch-export-")
-            .tempfile_in(&dir)
-            .with_context(|| {
-                format!(
-                    "--output {}: cannot write in {}",
+        Ok(n)
+    };
+    let count = match destination {
+        Destination::Stdout => export(&mut std::io::BufWriter::new(std::io::stdout().lock()))?,
+        Destination::Direct => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&args.output)
+                .with_context(|| format!("--output {}", args.output.display()))?;
+            let n = export(&mut std::io::BufWriter::new(file))
+                .with_context(|| format!("--output {}", args.output.display()))?;
+            eprintln!("kosearch: {n} hits written to {}", args.output.display());
+            n
+        }
+        Destination::File { target, replaces } => {
+            let dir = match target.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            // Created as a new file would be (0666 less the umask), then given the mode and
+            // owner of the file it replaces.
+            let tmp = tempfile::Builder::new()
+                .prefix(".kosearch-export-")
+                .permissions(std::fs::Permissions::from_mode(0o666))
+                .tempfile_in(&dir)
+                .with_context(|| {
+                    format!(
+                        "--output {}: cannot write in {}",
+                        args.output.display(),
+                        dir.display()
+                    )
+                })?;
+            let (file, tmp_path) = tmp.into_parts();
+            if let Some(old) = &replaces {
+                file.set_permissions(old.permissions())
+                    .with_context(|| format!("--output {}", args.output.display()))?;
+                // Only root may give a file away; anyone else keeps the file as theirs.
+                let _ = std::os::unix::fs::fchown(&file, Some(old.uid()), Some(old.gid()));
+            }
+            let mut out = std::io::BufWriter::new(file);
+            let n = export(&mut out)?;
+            let file = out.into_inner().map_err(|e| {
+                anyhow::anyhow!("--output {}: {}", args.output.display(), e.error())
+            })?;
+            file.sync_all()
+                .with_context(|| format!("--output {}", args.output.display()))?;
+            let persisted = if replaces.is_some() {
+                tmp_path.persist(&target).map(|_| ())
+            } else {
+                tmp_path.persist_noclobber(&target).map(|_| ())
+            };
+            persisted.map_err(|e| {
+                anyhow::anyhow!(
+                    "--output {}: {}{}",
                     args.output.display(),
-                    dir.display()
+                    e.error,
+                    if args.force {
+                        ""
+                    } else {
+                        " (pass --force to replace an existing file)"
+                    }
                 )
             })?;
-        let (file, tmp_path) = tmp.into_parts();
-        let mut w = Writer::new(std::io::BufWriter::new(file), format, args.excel)?;
-        let n = match &compiled {
-            Some(c) => searcher.for_each(c, &options, args.limit, |h| {
-                w.hit(&h).map_err(|e| crate::Error::io(&args.output, e))
-            })?,
-            None => 0,
-        };
-        let file = w
-            .finish()?
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("--output {}: {}", args.output.display(), e.error()))?;
-        file.sync_all()
-            .with_context(|| format!("--output {}", args.output.display()))?;
-        let persisted = if args.force {
-            tmp_path.persist(&args.output).map(|_| ())
-        } else {
-            tmp_path.persist_noclobber(&args.output).map(|_| ())
-        };
-        persisted.map_err(|e| {
-            anyhow::anyhow!(
-                "--output {}: {}{}",
-                args.output.display(),
-                e.error,
-                if args.force {
-                    ""
-                } else {
-                    " (pass --force to replace an existing file)"
-                }
-            )
-        })?;
-        eprintln!("kosearch: {n} hits written to {}", args.output.display());
-        n
+            eprintln!("kosearch: {n} hits written to {}", args.output.display());
+            n
+        }
     };
     Ok(if count > 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(super::EXIT_NO_HITS)
     })
+}
+
+/// Where an export goes.
+#[derive(Debug)]
+enum Destination {
+    /// `-o -`.
+    Stdout,
+    /// A device or a FIFO (`/dev/null`, a named pipe): written as it is; nothing is replaced.
+    Direct,
+    /// A regular file, written under a temporary name beside `target` and renamed into place.
+    File {
+        /// The file to write: `--output`, or the file its symbolic link points to (the link
+        /// stays a link).
+        target: PathBuf,
+        /// The metadata of the file it replaces (`--force`): its mode and owner are kept.
+        replaces: Option<std::fs::Metadata>,
+    },
+}
+
+impl Destination {
+    fn resolve(output: &Path, force: bool) -> anyhow::Result<Destination> {
+        use std::os::unix::fs::FileTypeExt;
+        if output.as_os_str() == "-" {
+            return Ok(Destination::Stdout);
+        }
+        let shown = output.display();
+        let target = match std::fs::symlink_metadata(output) {
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(output).with_context(|| {
+                    format!("--output {shown}: a symbolic link to a missing file or folder")
+                })?
+            }
+            Ok(_) => output.to_path_buf(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Destination::File {
+                    target: output.to_path_buf(),
+                    replaces: None,
+                });
+            }
+            Err(e) => return Err(e).with_context(|| format!("--output {shown}")),
+        };
+        let meta = std::fs::metadata(&target).with_context(|| format!("--output {shown}"))?;
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            bail!("--output {shown}: is a folder; give a file name");
+        }
+        if kind.is_char_device() || kind.is_block_device() || kind.is_fifo() {
+            return Ok(Destination::Direct);
+        }
+        if !kind.is_file() {
+            bail!("--output {shown}: not a regular file, a device or a FIFO; refusing to write");
+        }
+        if !force {
+            bail!("--output {shown}: the file exists; pass --force to replace it");
+        }
+        Ok(Destination::File {
+            target,
+            replaces: Some(meta),
+        })
+    }
 }

@@ -87,6 +87,9 @@ pub struct Args {
     analysis: AnalysisArgs,
 }
 
+/// How long a run may take to stop after Ctrl-C or SIGTERM before it is ended at once.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// Parses `256M`, `2G`, `1000`.
 fn parse_size(s: &str) -> anyhow::Result<u64> {
     let s = s.trim();
@@ -154,6 +157,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         remove_index(&path)?;
     }
     let ko = open_or_create(&args, &path, dict, passages, fields)?;
+    // Never write on top of damage: every file of the last commit must pass its checksum.
+    ko.verify(None)?;
 
     let options = UpdateOptions {
         walk: WalkOptions {
@@ -179,12 +184,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     {
         let cancel = cancel.clone();
         // Ctrl-C, SIGTERM or SIGHUP stop the run at the next file; a second one ends the
-        // process at once. The last commit is intact either way. A process started with
-        // SIGINT ignored (a background job of a script, nohup) keeps ignoring them.
+        // process at once, and so does the first if the run has not stopped within
+        // STOP_GRACE (a file that takes long to read, a stalled disk). The last commit is
+        // intact either way. A process started with SIGINT ignored (a background job of a
+        // script, nohup) keeps ignoring them.
         let _ = ctrlc::set_handler(move || {
             if cancel.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
+            std::thread::spawn(|| {
+                std::thread::sleep(STOP_GRACE);
+                eprintln!(
+                    "kosearch: interrupted: stopping took longer than {} s, ended at once; \
+                     the work committed so far is kept",
+                    STOP_GRACE.as_secs()
+                );
+                std::process::exit(130);
+            });
         });
     }
     let show_bar = !args.quiet && (args.progress || std::io::stderr().is_terminal());
@@ -313,19 +329,17 @@ fn report(args: &Args, ko: &KoIndex, s: &Summary) -> anyhow::Result<()> {
     use std::io::Write;
     let mut err = std::io::stderr().lock();
     for f in &s.failed {
-        writeln!(err, "kosearch: failed: {}: {}", f.path.display(), f.reason)?;
+        let path = super::shown_path(&f.path);
+        writeln!(err, "kosearch: failed: {path}: {}", f.reason)?;
     }
     for f in &s.record_problems {
-        writeln!(
-            err,
-            "kosearch: record left out: {}: {}",
-            f.path.display(),
-            f.reason
-        )?;
+        let path = super::shown_path(&f.path);
+        writeln!(err, "kosearch: record left out: {path}: {}", f.reason)?;
     }
     if !args.quiet {
         for f in &s.skipped_listed {
-            writeln!(err, "kosearch: skipped: {}: {}", f.path.display(), f.reason)?;
+            let path = super::shown_path(&f.path);
+            writeln!(err, "kosearch: skipped: {path}: {}", f.reason)?;
         }
     }
     if s.interrupted {

@@ -51,6 +51,32 @@ enum Command {
     Analyze(analyze::Args),
 }
 
+/// `text` with what a terminal would act on instead of showing escaped: control characters
+/// (newlines and tabs in file names break a listing's lines and columns) become `\n`,
+/// `\t`, `\r` or `\u{…}`. File paths reach here through
+/// [`crate::ingest::walk::path_key`], which already shows bytes that are not UTF-8 as `\xHH`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A path as [`printable`] shows it.
+pub fn shown_path(path: &std::path::Path) -> String {
+    printable(&crate::ingest::walk::path_key(path)).into_owned()
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -97,6 +123,25 @@ pub struct IndexArg {
     /// ~/.local/share/kosearch/index].
     #[arg(long, value_name = "PATH", env = "KOSEARCH_INDEX")]
     pub index: Option<PathBuf>,
+}
+
+/// How much of an index a reading command checks.
+#[derive(Debug, Clone, clap::Args)]
+pub struct VerifyArg {
+    /// Check the checksum of every index file before searching (by default only the
+    /// smallest files, 16 MiB in all, are checked; `kosearch check` checks everything).
+    #[arg(long)]
+    pub verify: bool,
+}
+
+impl VerifyArg {
+    /// Opens the index at `path` and checks what was asked.
+    pub fn open(&self, path: &std::path::Path) -> anyhow::Result<crate::index::KoIndex> {
+        let dict = std::sync::Arc::new(crate::dictionary::KoDictionary::open_default()?);
+        let ko = crate::index::KoIndex::open(path, dict)?;
+        ko.verify((!self.verify).then_some(crate::index::VERIFY_BUDGET))?;
+        Ok(ko)
+    }
 }
 
 impl IndexArg {

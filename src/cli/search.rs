@@ -3,14 +3,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
 
 use super::IndexArg;
-use crate::dictionary::KoDictionary;
-use crate::index::KoIndex;
 use crate::search::{Hit, SearchOptions, Searcher, query, snippet};
 
 /// Characters of passage text shown per hit (about two lines).
@@ -45,6 +42,8 @@ pub struct Args {
     trec: bool,
     #[command(flatten)]
     index: IndexArg,
+    #[command(flatten)]
+    verify: super::VerifyArg,
     #[command(flatten)]
     expand: super::ExpandArgs,
     /// Hits to show.
@@ -138,8 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     };
     let path = args.index.path();
-    let dict = Arc::new(KoDictionary::open_default()?);
-    let ko = KoIndex::open(&path, dict)?;
+    let ko = args.verify.open(&path)?;
     let mut searcher = Searcher::new(ko)?;
     let synonyms = args.expand.load(searcher.index())?;
     searcher.set_synonyms(synonyms);
@@ -346,7 +344,7 @@ fn print_hit(out: &mut impl Write, hit: &Hit, color: bool) -> std::io::Result<()
     writeln!(
         out,
         "   {dim}{} · passage {}/{}{reset}",
-        hit.path,
+        super::printable(&hit.path),
         hit.passage + 1,
         hit.passages
     )?;

@@ -17,6 +17,7 @@ pub mod update;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
@@ -84,6 +85,9 @@ pub struct KoIndex {
     pub fields: Fields,
     /// The analyser, as recorded.
     pub analyzer: Arc<Analyzer>,
+    /// Passages tantivy's writer threads have analysed so far in this process (for pacing
+    /// the writer, see [`update`]).
+    pub analysed_passages: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for KoIndex {
@@ -111,14 +115,17 @@ fn recorded_analyzer(config: &IndexConfig, dict: Arc<KoDictionary>) -> Result<An
     Analyzer::with_user_dictionary(dict, Arc::new(user), config.analyzer.clone())
 }
 
-fn register_analyzers(index: &tantivy::Index, analyzer: Arc<Analyzer>) {
-    crate::analysis::tokenizer::register(index, analyzer);
+/// Registers kosearch's analysers on `index`; returns the count of passages they have taken
+/// (see [`crate::analysis::tokenizer::register`]).
+fn register_analyzers(index: &tantivy::Index, analyzer: Arc<Analyzer>) -> Arc<AtomicU64> {
+    let passages = crate::analysis::tokenizer::register(index, analyzer);
     index.tokenizers().register(
         PATH_ANALYZER,
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
             .build(),
     );
+    passages
 }
 
 impl KoIndex {
@@ -189,13 +196,14 @@ impl KoIndex {
         }
         let fields = Fields::new(&index.schema())?;
         let analyzer = Arc::new(analyzer);
-        register_analyzers(&index, analyzer.clone());
+        let analysed_passages = register_analyzers(&index, analyzer.clone());
         Ok(KoIndex {
             index,
             path: path.to_path_buf(),
             config,
             fields,
             analyzer,
+            analysed_passages,
         })
     }
 
@@ -363,5 +371,98 @@ impl KoIndex {
         inventory.passages.sort();
         inventory.files.sort();
         Ok(inventory)
+    }
+}
+
+/// How many bytes of index files `search` and `export` check per process by default
+/// ([`KoIndex::verify`]): the smallest files first.
+pub const VERIFY_BUDGET: u64 = 16 << 20;
+
+/// A segment file: its name in the index folder and its size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentFile {
+    /// File name, relative to the index folder.
+    pub name: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The segment files of an index folder, split into those of the last commit's segments and
+/// orphans (left by a run that was killed or failed before its commit, until the next run
+/// removes them).
+#[derive(Debug, Clone, Default)]
+pub struct SegmentFiles {
+    /// Files of the segments the last commit uses, smallest first.
+    pub active: Vec<SegmentFile>,
+    /// Segment files no commit uses.
+    pub orphans: Vec<SegmentFile>,
+}
+
+impl KoIndex {
+    /// Lists the segment files (named `<32 hex digits>.<…>`) in the index folder.
+    pub fn segment_files(&self) -> Result<SegmentFiles> {
+        let metas = self
+            .index
+            .searchable_segment_metas()
+            .map_err(|e| Error::tantivy(&self.path, e))?;
+        let active: std::collections::HashSet<String> =
+            metas.iter().map(|m| m.id().uuid_string()).collect();
+        let mut files = SegmentFiles::default();
+        let entries = std::fs::read_dir(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&self.path, e))?;
+            let name = entry.file_name();
+            let Some((id, _)) = name.to_str().and_then(|n| n.split_once('.')) else {
+                continue;
+            };
+            if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let file = SegmentFile {
+                name: PathBuf::from(&name),
+                size,
+            };
+            if active.contains(id) {
+                files.active.push(file);
+            } else {
+                files.orphans.push(file);
+            }
+        }
+        files
+            .active
+            .sort_by(|a, b| a.size.cmp(&b.size).then(a.name.cmp(&b.name)));
+        files.orphans.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(files)
+    }
+
+    /// Checks the checksums of the last commit's files, smallest first, until `budget` bytes
+    /// are checked (`None`: all of them). A damaged file is an [`Error::Corrupt`] naming it.
+    /// Returns how many files and bytes were checked.
+    pub fn verify(&self, budget: Option<u64>) -> Result<(usize, u64)> {
+        let files = self.segment_files()?;
+        let (mut count, mut bytes) = (0, 0u64);
+        for file in &files.active {
+            if budget.is_some_and(|b| bytes + file.size > b) {
+                break;
+            }
+            let ok = self
+                .index
+                .directory()
+                .validate_checksum(&file.name)
+                .map_err(|e| Error::Corrupt {
+                    path: self.path.clone(),
+                    reason: e.to_string(),
+                })?;
+            if !ok {
+                return Err(Error::Corrupt {
+                    path: self.path.clone(),
+                    reason: format!("checksum mismatch in {}", file.name.display()),
+                });
+            }
+            count += 1;
+            bytes += file.size;
+        }
+        Ok((count, bytes))
     }
 }

@@ -16,7 +16,7 @@
 //! between them keeps memory flat whatever the corpus size.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,7 @@ use super::schema::{KIND_FILE, KIND_PASSAGE};
 use crate::error::{Error, Result};
 use crate::ingest::decode::{self, Encoding};
 use crate::ingest::parse::{self, ParseOptions};
-use crate::ingest::walk::{self, Entry, FoundFile, Skip, WalkOptions};
+use crate::ingest::walk::{self, Entry, FoundFile, Skip, WalkOptions, path_key};
 use crate::ingest::{Article, Format};
 use crate::passage;
 
@@ -179,6 +179,12 @@ pub fn update(
     // (found by the kill test: about one run in thirty kept a removed file). The segments
     // are merged at the end, once everything is committed.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    // The files of a run that was killed or failed before its commit (segments no commit
+    // refers to) are deleted now; tantivy also does this after each commit.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| Error::tantivy(&ko.path, e))?;
     let manifest = load_manifest(ko)?;
     let canonical_roots: Vec<PathBuf> = roots
         .iter()
@@ -187,7 +193,7 @@ pub fn update(
 
     // Walk and classify.
     let mut seen: HashMap<String, ()> = HashMap::new();
-    let mut errored: Vec<PathBuf> = Vec::new();
+    let mut errored: Vec<String> = Vec::new();
     let mut todo: Vec<FoundFile> = Vec::new();
     for entry in walk::walk(&canonical_roots, &options.walk) {
         match entry {
@@ -209,6 +215,7 @@ pub fn update(
                     Skip::TooLarge { .. } => "too large",
                     Skip::Link => "symbolic link",
                     Skip::LinkOutside => "link outside the folders",
+                    Skip::LinkLoop => "symbolic link loop",
                     Skip::NotAFile => "not a regular file",
                 };
                 *summary.skipped.entry(label.to_string()).or_default() += 1;
@@ -220,17 +227,17 @@ pub fn update(
                 }
             }
             Entry::Error(path, reason) => {
-                errored.push(path.clone());
+                errored.push(path_key(&path));
                 summary.failed.push(Failure { path, reason });
             }
         }
     }
 
     // Files in the manifest, under these roots, that are gone (not merely unreadable now).
+    let root_keys: Vec<String> = canonical_roots.iter().map(|r| path_key(r)).collect();
     for path in manifest.keys() {
-        let p = Path::new(path);
-        let under_roots = canonical_roots.iter().any(|r| p.starts_with(r));
-        let unreadable = errored.iter().any(|e| p.starts_with(e));
+        let under_roots = root_keys.iter().any(|r| walk::key_under(path, r));
+        let unreadable = errored.iter().any(|e| walk::key_under(path, e));
         if under_roots && !seen.contains_key(path) && !unreadable {
             writer.delete_term(Term::from_field_text(ko.fields.path, path));
             summary.removed += 1;
@@ -253,48 +260,69 @@ pub fn update(
     };
     let mut last_commit = Instant::now();
     let mut pending = 0usize;
+    let mut pacer = Pacer::new(&ko.analysed_passages, threads);
+    let stop = AtomicBool::new(false);
     let result: Result<()> = std::thread::scope(|s| {
+        // Owned here, so that it is dropped however this closure ends: a reader blocked on a
+        // full channel then wakes up with an error instead of keeping the scope open forever
+        // (a failed write used to hang the run that way).
+        let rx = rx;
         let todo = &todo;
         let manifest = &manifest;
         let parse_options = &parse_options;
+        let stop = &stop;
         s.spawn(move || {
             pool.install(|| {
                 use rayon::prelude::*;
-                todo.par_iter().for_each_with(tx, |tx, file| {
-                    if cancel.load(Ordering::Relaxed) {
-                        return;
+                let _ = todo.par_iter().try_for_each_with(tx, |tx, file| {
+                    if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+                        return Err(());
                     }
                     let old = manifest.get(&path_key(&file.path));
                     let outcome = process(ko, file, old, options.encoding, parse_options);
-                    let _ = tx.send(outcome);
+                    tx.send(outcome).map_err(|_| ())
                 });
             });
         });
-        for outcome in rx.iter() {
-            if cancel.load(Ordering::Relaxed) {
-                // Drain without writing: the workers stop at their next file.
-                continue;
+        let mut write = || -> Result<()> {
+            for outcome in rx.iter() {
+                if cancel.load(Ordering::Relaxed) {
+                    // Drain without writing: the workers stop at their next file.
+                    continue;
+                }
+                let bytes = match &outcome {
+                    Outcome::SameContent { file, .. }
+                    | Outcome::Indexed { file, .. }
+                    | Outcome::Failed { file, .. } => file.size,
+                };
+                if let Outcome::Indexed { passages, .. } = &outcome {
+                    pacer.admit(*passages, cancel);
+                }
+                apply(ko, &writer, manifest, outcome, &mut summary)?;
+                summary.bytes_read += bytes;
+                pending += 1;
+                progress(Event::FileDone { bytes });
+                if last_commit.elapsed() >= options.commit_every {
+                    progress(Event::Committing);
+                    writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
+                    pacer.committed();
+                    summary.commits += 1;
+                    pending = 0;
+                    last_commit = Instant::now();
+                }
             }
-            let bytes = match &outcome {
-                Outcome::SameContent { file, .. }
-                | Outcome::Indexed { file, .. }
-                | Outcome::Failed { file, .. } => file.size,
-            };
-            apply(ko, &writer, manifest, outcome, &mut summary)?;
-            summary.bytes_read += bytes;
-            pending += 1;
-            progress(Event::FileDone { bytes });
-            if last_commit.elapsed() >= options.commit_every {
-                progress(Event::Committing);
-                writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
-                summary.commits += 1;
-                pending = 0;
-                last_commit = Instant::now();
-            }
+            Ok(())
+        };
+        let written = write();
+        if written.is_err() {
+            stop.store(true, Ordering::Relaxed);
         }
-        Ok(())
+        drop(rx);
+        written
     });
-    result?;
+    if let Err(e) = result {
+        return Err(cause(ko, &mut writer, e));
+    }
     summary.interrupted = cancel.load(Ordering::Relaxed);
     if pending > 0 || summary.removed > 0 {
         progress(Event::Committing);
@@ -302,10 +330,13 @@ pub fn update(
         summary.commits += 1;
     }
     if !summary.interrupted {
-        if summary.commits > 0 {
-            // A commit with nothing new only makes the merge policy (tantivy's default) look
-            // at the segments.
-            writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        if summary.commits > 0 || untidy(ko)? {
+            // A commit with nothing new only makes the merge policy look at the segments:
+            // tantivy's default, which also rewrites a segment whose deleted passages
+            // exceed a tenth of it.
+            let mut policy = tantivy::indexer::LogMergePolicy::default();
+            policy.set_del_docs_ratio_before_merge(MAX_DELETED_RATIO);
+            writer.set_merge_policy(Box::new(policy));
             writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
         }
         writer
@@ -377,9 +408,115 @@ fn apply(
     Ok(())
 }
 
-/// The manifest key of a path: its text (lossy for names that are not UTF-8).
-fn path_key(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+/// A segment whose deleted passages exceed this share of it is rewritten without them at the
+/// end of a run, even a run that changed nothing.
+const MAX_DELETED_RATIO: f32 = 0.1;
+
+/// Whether the last commit has a segment with more than [`MAX_DELETED_RATIO`] of deleted
+/// documents (left by runs that were stopped before their merge).
+fn untidy(ko: &KoIndex) -> Result<bool> {
+    let metas = ko
+        .index
+        .searchable_segment_metas()
+        .map_err(|e| Error::tantivy(&ko.path, e))?;
+    Ok(metas.iter().any(|m| {
+        m.max_doc() > 0 && m.num_deleted_docs() as f32 > MAX_DELETED_RATIO * m.max_doc() as f32
+    }))
+}
+
+/// The error to report when writing failed. When one of tantivy's indexing threads failed
+/// (a full disk while it wrote a segment), the writer only says that a thread was killed;
+/// joining its threads (a commit prepared and dropped, so nothing is published) gives the
+/// thread's own error.
+fn cause(ko: &KoIndex, writer: &mut IndexWriter<TantivyDocument>, e: Error) -> Error {
+    if let Error::Tantivy {
+        source: tantivy::TantivyError::ErrorInThread(_),
+        ..
+    } = &e
+        && let Err(inner) = writer.prepare_commit()
+    {
+        return Error::tantivy(&ko.path, inner);
+    }
+    e
+}
+
+/// Keeps tantivy's writer from queueing much more than it can analyse in a moment. Its
+/// queue holds up to 10,000 passages, and a commit waits until all of them are analysed:
+/// several seconds on two cores, which made `--commit-every 1` commit only every five.
+/// Passages are admitted while no more are waiting than the writer analyses in
+/// [`Pacer::AHEAD`] at the rate it has shown so far in this run (as counted by the
+/// tokenizers, see [`KoIndex::analysed_passages`]), so a commit lands soon after it is due,
+/// also on a loaded machine.
+struct Pacer<'a> {
+    analysed: &'a std::sync::atomic::AtomicU64,
+    /// `analysed` when the run started, and when it last committed.
+    start: u64,
+    base: u64,
+    started: Instant,
+    /// Passages submitted since the last commit.
+    submitted: u64,
+    threads: u64,
+}
+
+impl<'a> Pacer<'a> {
+    /// How much analysis may wait in the writer's queue.
+    const AHEAD: Duration = Duration::from_millis(250);
+    /// The queue's length before the rate is known, per writer thread; and its least.
+    const FIRST: u64 = 256;
+    const LEAST: u64 = 32;
+
+    fn new(analysed: &'a std::sync::atomic::AtomicU64, threads: usize) -> Self {
+        let now = analysed.load(Ordering::Relaxed);
+        Pacer {
+            analysed,
+            start: now,
+            base: now,
+            started: Instant::now(),
+            submitted: 0,
+            threads: threads as u64,
+        }
+    }
+
+    /// How many passages may wait, given `analysed` so far.
+    fn limit(&self, analysed: u64) -> u64 {
+        let elapsed = self.started.elapsed();
+        let done = analysed.saturating_sub(self.start);
+        if elapsed < Duration::from_millis(500) || done == 0 {
+            return Self::FIRST * self.threads;
+        }
+        let per_second = done as f64 / elapsed.as_secs_f64();
+        ((per_second * Self::AHEAD.as_secs_f64()) as u64).max(Self::LEAST * self.threads)
+    }
+
+    /// Waits until `passages` more may be queued, then counts them. Gives up waiting when
+    /// the writer makes no progress for two seconds (a failed writer thread reports itself
+    /// when the passages are added) or when the run is cancelled.
+    fn admit(&mut self, passages: usize, cancel: &AtomicBool) {
+        let mut seen = self.analysed.load(Ordering::Relaxed);
+        let mut since = Instant::now();
+        loop {
+            let done = seen.saturating_sub(self.base);
+            if self.submitted.saturating_sub(done) <= self.limit(seen)
+                || cancel.load(Ordering::Relaxed)
+                || since.elapsed() > Duration::from_secs(2)
+            {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+            let now = self.analysed.load(Ordering::Relaxed);
+            if now != seen {
+                seen = now;
+                since = Instant::now();
+            }
+        }
+        self.submitted += passages as u64;
+    }
+
+    /// A commit analysed everything submitted: count afresh from here.
+    fn committed(&mut self) {
+        self.base = self.analysed.load(Ordering::Relaxed);
+        self.submitted = 0;
+    }
 }
 
 /// The `article` term of a file's manifest record.

@@ -196,7 +196,18 @@ fn detect(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some((encoding, bom_len)) = bom(bytes) {
         return decode_as(bytes, bom_len, encoding);
     }
-    sniff_bytes(bytes, false)?;
+    if let Err(e) = sniff_bytes(bytes, false) {
+        return Err(match utf16_without_bom(bytes) {
+            Some(encoding) => DecodeError::Binary {
+                reason: format!(
+                    "NUL bytes; it looks like {0} text without a byte-order mark: decode it \
+                     with --encoding {0}",
+                    encoding.name()
+                ),
+            },
+            None => e,
+        });
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) if text.is_ascii() && contains_designator(bytes) => {
             decode_as(bytes, 0, Encoding::Iso2022Kr)
@@ -364,6 +375,58 @@ fn sniff(units: impl Iterator<Item = u16>, shifts_ok: bool) -> Result<(), Decode
         });
     }
     Ok(())
+}
+
+/// The UTF-16 byte order a file without a byte-order mark looks like: most of its NUL bytes
+/// (the high bytes of ASCII characters) stand at one parity, and its start decodes as UTF-16
+/// of that order into text: no NUL character, no broken surrogate, nine characters in ten
+/// Hangul, ASCII, CJK or punctuation.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
+    let sample = &bytes[..bytes.len().min(SNIFF_LEN) & !1];
+    let zeros_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    let (encoding, big_endian) = if odd > 2 * even {
+        (Encoding::Utf16Le, false)
+    } else if even > 2 * odd {
+        (Encoding::Utf16Be, true)
+    } else {
+        return None;
+    };
+    let units = sample.chunks_exact(2).map(|pair| {
+        if big_endian {
+            u16::from_be_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_le_bytes([pair[0], pair[1]])
+        }
+    });
+    let (mut chars, mut texty) = (0usize, 0usize);
+    let last = sample.len() / 2;
+    for (i, c) in char::decode_utf16(units).enumerate() {
+        match c {
+            Ok('\0') => return None,
+            Ok(c) => {
+                chars += 1;
+                let text = c.is_ascii_graphic()
+                    || c.is_whitespace()
+                    || matches!(c as u32,
+                        0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F
+                        | 0x4E00..=0x9FFF | 0x2000..=0x206F | 0x3000..=0x303F
+                        | 0xFF00..=0xFFEF | 0x00A0..=0x00FF);
+                texty += usize::from(text);
+            }
+            // A surrogate pair cut by the end of the sample is not a fault of the file.
+            Err(_) if i + 1 >= last => {}
+            Err(_) => return None,
+        }
+    }
+    (chars > 0 && texty * 10 >= chars * 9).then_some(encoding)
 }
 
 /// The binary check for byte-oriented encodings.
@@ -932,6 +995,21 @@ mod tests {
         // NUL code units are binary even in UTF-16.
         let e = err(&utf16("a\0b", false, true), None);
         assert!(matches!(e, DecodeError::Binary { .. }), "{e}");
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_named_in_the_error() {
+        for big_endian in [false, true] {
+            let e = err(
+                &utf16("한국 기사 GPU 가격\n둘째 줄", big_endian, false),
+                None,
+            );
+            let want = if big_endian { "utf-16be" } else { "utf-16le" };
+            assert!(e.to_string().contains(&format!("--encoding {want}")), "{e}");
+        }
+        // Binary files keep the plain message.
+        let e = err(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", None);
+        assert_eq!(e.to_string(), "not a text file: NUL bytes (binary file?)");
     }
 
     #[test]

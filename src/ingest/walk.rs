@@ -71,6 +71,8 @@ pub enum Skip {
     Link,
     /// A link leading outside the folders being indexed.
     LinkOutside,
+    /// A link (with `follow_links`) back to a folder that contains it.
+    LinkLoop,
     /// Not a regular file (socket, device, fifo).
     NotAFile,
 }
@@ -110,12 +112,13 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Vec<Entry> {
                 Ok(e) => e,
                 Err(e) => {
                     let path = e.path().map(Path::to_path_buf).unwrap_or_default();
-                    let reason = if e.loop_ancestor().is_some() {
-                        "symbolic link loop".to_string()
-                    } else {
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), std::io::Error::to_string)
-                    };
+                    if e.loop_ancestor().is_some() {
+                        out.push(Entry::Skipped(path, Skip::LinkLoop));
+                        continue;
+                    }
+                    let reason = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), std::io::Error::to_string);
                     out.push(Entry::Error(path, reason));
                     continue;
                 }
@@ -198,6 +201,41 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Vec<Entry> {
     out
 }
 
+/// A path as text, losslessly: valid UTF-8 as it is, except that `\` becomes `\\`, and each
+/// byte that is not valid UTF-8 becomes `\xHH`. Two different paths never give the same text,
+/// so the index's manifest tells apart names that differ only in invalid bytes.
+pub fn path_key(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes()
+    };
+    #[cfg(not(unix))]
+    let lossy = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Whether the path whose key is `key` is `dir` or lies under it (both from [`path_key`]).
+pub fn key_under(key: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    key.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 impl std::fmt::Display for Skip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -211,6 +249,7 @@ impl std::fmt::Display for Skip {
             ),
             Skip::Link => write!(f, "symbolic link, not followed (--follow-links)"),
             Skip::LinkOutside => write!(f, "symbolic link leading outside the indexed folders"),
+            Skip::LinkLoop => write!(f, "symbolic link loop, not followed again"),
             Skip::NotAFile => write!(f, "not a regular file"),
         }
     }
@@ -309,5 +348,31 @@ mod tests {
                 .iter()
                 .any(|e| matches!(e, Entry::Skipped(_, Skip::LinkOutside)))
         );
+        // The loop is skipped and listed, not an error that fails the run.
+        assert!(
+            entries
+                .iter()
+                .any(|e| matches!(e, Entry::Skipped(p, Skip::LinkLoop) if p.ends_with("sub/loop")))
+        );
+        assert!(!entries.iter().any(|e| matches!(e, Entry::Error(..))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn path_keys_are_lossless() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let key = |b: &[u8]| path_key(Path::new(OsStr::from_bytes(b)));
+        assert_eq!(key("/글/a.txt".as_bytes()), "/글/a.txt");
+        assert_eq!(key(b"/d/bad\xff\xfename.txt"), "/d/bad\\xFF\\xFEname.txt");
+        assert_ne!(
+            key(b"/d/bad\xff\xfename.txt"),
+            key(b"/d/bad\xfe\xffname.txt")
+        );
+        // A name that spells an escape is not taken for the byte.
+        assert_ne!(key(b"/d/\\xFF"), key(b"/d/\xff"));
+        assert!(key_under("/d/sub/a.txt", "/d/sub"));
+        assert!(key_under("/d/sub", "/d/sub/"));
+        assert!(!key_under("/d/subway/a.txt", "/d/sub"));
     }
 }

@@ -46,6 +46,7 @@ pub mod eval;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
+mod ties;
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
@@ -426,7 +427,17 @@ impl Searcher {
         let query = self.filtered(compiled, options);
         let files = Term::from_field_text(self.ko.fields.kind, crate::index::schema::KIND_FILE);
         let stats = bm25::PassageStatistics::new(searcher, &files).map_err(err)?;
-        let top_docs = |n: usize| TopDocs::with_limit(n.max(1)).order_by_score();
+        // One more than asked for, to see whether a tie crosses the cut (see `ties`).
+        let top_docs = |n: usize| TopDocs::with_limit(n.saturating_add(1)).order_by_score();
+        let best = |top: &mut Vec<(f32, DocAddress)>, n: usize| -> Result<()> {
+            if let Some(score) = ties::cut(top, n) {
+                let tied = searcher
+                    .search_with_statistics_provider(&*query, &ties::ScoreEquals(score), &stats)
+                    .map_err(err)?;
+                top.extend(tied);
+            }
+            Ok(())
+        };
         // A page: the total and the first hits in one pass over the matches. Everything: the
         // total first (a pass without scores), to know how many to rank.
         let (total, mut fetch, mut top) = match wanted {
@@ -438,9 +449,10 @@ impl Searcher {
                     w
                 }
                 .min(searcher.num_docs() as usize);
-                let (total, top) = searcher
+                let (total, mut top) = searcher
                     .search_with_statistics_provider(&*query, &(Count, top_docs(fetch)), &stats)
                     .map_err(err)?;
+                best(&mut top, fetch)?;
                 (total, fetch, top)
             }
             None => {
@@ -454,6 +466,7 @@ impl Searcher {
         loop {
             let exhausted = top.len() >= total || top.len() < fetch;
             let mut ranked = self.keys(searcher, top)?;
+            // Score, then article and passage: the same order whatever the index's layout.
             ranked.sort_by(|a, b| {
                 b.score
                     .total_cmp(&a.score)
@@ -475,6 +488,7 @@ impl Searcher {
             top = searcher
                 .search_with_statistics_provider(&*query, &top_docs(fetch), &stats)
                 .map_err(err)?;
+            best(&mut top, fetch)?;
         }
     }
 

@@ -5,18 +5,19 @@
 //! corpora, `사건명` (title when there is no `title`), `선고일자` (date) and `법원명` (source) —
 //! and every other scalar or list of scalars goes into `meta`. Front matter that is not valid
 //! YAML is not fatal: the error goes to `meta["front_matter_error"]` and the body is read.
+//! Front matter whose aliases would expand past [`MAX_YAML_NODES`] values fails the file.
 //!
 //! The body is rendered with pulldown-cmark: headings, paragraphs, list items, table rows (cells
 //! joined with ` | `), block quotes and code blocks become paragraphs; link and emphasis markup
 //! goes, keeping its text; images go. The title falls back to the first `#` heading, and a
 //! heading equal to the title is not repeated in the body.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{collapse_whitespace, non_empty, set_date};
+use super::{ParseError, collapse_whitespace, non_empty, set_date};
 use crate::ingest::Article;
 
 /// Front matter larger than this is not YAML metadata but a mistake; it is reported, not read.
@@ -24,6 +25,9 @@ const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
 /// Nesting deeper than this is refused before it reaches the YAML parser, whose recursion
 /// would otherwise overflow the stack.
 const MAX_YAML_NESTING: usize = 200;
+/// Front matter whose aliases expand to more values than this is refused, and the file fails:
+/// metadata never needs that many, and expanding it could take all memory.
+pub(crate) const MAX_YAML_NODES: usize = 10_000;
 
 /// Front-matter keys for each field, in order of preference (lower case).
 const TITLE_KEYS: &[&str] = &["title", "제목", "headline", "사건명"];
@@ -40,12 +44,13 @@ const SOURCE_KEYS: &[&str] = &["source", "publisher", "press", "매체", "언론
 const AUTHOR_KEYS: &[&str] = &["author", "reporter", "byline", "기자", "작성자"];
 const URL_KEYS: &[&str] = &["url", "link"];
 
-/// Reads a Markdown article.
-pub(crate) fn parse(text: &str) -> Article {
+/// Reads a Markdown article. Fails only on front matter whose aliases would expand past
+/// [`MAX_YAML_NODES`] (a "billion laughs"): reading it would take unbounded memory.
+pub(crate) fn parse(text: &str) -> Result<Article, ParseError> {
     let mut article = Article::default();
     let body = match split_front_matter(text) {
         Some((yaml, body)) => {
-            apply_front_matter(&mut article, yaml);
+            apply_front_matter(&mut article, yaml)?;
             body
         }
         None => text,
@@ -55,7 +60,7 @@ pub(crate) fn parse(text: &str) -> Article {
         article.title = first_h1;
     }
     article.paragraphs = paragraphs;
-    article
+    Ok(article)
 }
 
 /// The front matter and the body after it, when the text starts with a `---` line that a
@@ -97,14 +102,20 @@ fn has_key_line(yaml: &str) -> bool {
     })
 }
 
-fn apply_front_matter(article: &mut Article, yaml: &str) {
+fn apply_front_matter(article: &mut Article, yaml: &str) -> Result<(), ParseError> {
     let map = match load_yaml_mapping(yaml) {
         Ok(map) => map,
-        Err(reason) => {
+        Err(Refused::Budget(nodes)) => {
+            return Err(ParseError::Budget(format!(
+                "YAML front matter whose aliases expand to more than {nodes} values \
+                 (a \"billion laughs\"?)"
+            )));
+        }
+        Err(Refused::Invalid(reason)) => {
             article
                 .meta
                 .insert("front_matter_error".to_string(), reason);
-            return;
+            return Ok(());
         }
     };
     // Lower-case key → (original key, value as text), in file order for meta.
@@ -132,22 +143,37 @@ fn apply_front_matter(article: &mut Article, yaml: &str) {
     if let Some(date) = date {
         set_date(article, &date);
     }
+    Ok(())
+}
+
+/// Why front matter was not read.
+#[derive(Debug, PartialEq, Eq)]
+enum Refused {
+    /// Not valid YAML, too large or too deep: noted in `meta`, the body is still read.
+    Invalid(String),
+    /// Its aliases would expand past this many values: the file fails.
+    Budget(usize),
 }
 
 /// The front matter as (key, text value) pairs; values that are mappings are `None`.
-fn load_yaml_mapping(yaml: &str) -> Result<Vec<(String, Option<String>)>, String> {
+fn load_yaml_mapping(yaml: &str) -> Result<Vec<(String, Option<String>)>, Refused> {
     if yaml.len() > MAX_FRONT_MATTER_BYTES {
-        return Err(format!(
+        return Err(Refused::Invalid(format!(
             "front matter is larger than {} KiB",
             MAX_FRONT_MATTER_BYTES / 1024
-        ));
+        )));
     }
     if yaml_nesting(yaml) > MAX_YAML_NESTING {
-        return Err(format!(
+        return Err(Refused::Invalid(format!(
             "front matter nests deeper than {MAX_YAML_NESTING} levels"
-        ));
+        )));
     }
-    let docs = YamlLoader::load_from_str(yaml).map_err(|e| e.to_string())?;
+    match expanded_nodes(yaml, MAX_YAML_NODES) {
+        Ok(n) if n > MAX_YAML_NODES => return Err(Refused::Budget(MAX_YAML_NODES)),
+        Ok(_) => {}
+        Err(e) => return Err(Refused::Invalid(e.to_string())),
+    }
+    let docs = YamlLoader::load_from_str(yaml).map_err(|e| Refused::Invalid(e.to_string()))?;
     let Some(doc) = docs.into_iter().next() else {
         return Ok(Vec::new());
     };
@@ -157,8 +183,51 @@ fn load_yaml_mapping(yaml: &str) -> Result<Vec<(String, Option<String>)>, String
             .filter_map(|(k, v)| Some((scalar_text(&k)?, value_text(&v))))
             .collect()),
         Yaml::Null => Ok(Vec::new()),
-        _ => Err("front matter is not a mapping of keys to values".to_string()),
+        _ => Err(Refused::Invalid(
+            "front matter is not a mapping of keys to values".to_string(),
+        )),
     }
+}
+
+/// How many values (scalars and collections) `yaml` holds once every alias is replaced by
+/// what its anchor names, counted from the parser's events without building anything; the
+/// count stops growing past `limit`. yaml-rust2 copies an alias's value for each use, so
+/// nine levels of nine aliases each make 9⁹ copies from one kilobyte.
+fn expanded_nodes(yaml: &str, limit: usize) -> Result<usize, yaml_rust2::ScanError> {
+    use yaml_rust2::parser::{Event as Y, Parser as YamlParser};
+    let mut parser = YamlParser::new_from_str(yaml);
+    // Open collections: (anchor id, values inside so far, itself included).
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    let mut total = 0usize;
+    loop {
+        let (event, _) = parser.next_token()?;
+        let finished = match event {
+            Y::StreamEnd => break,
+            Y::Scalar(_, _, anchor, _) => Some((anchor, 1)),
+            Y::Alias(id) => Some((0, sizes.get(&id).copied().unwrap_or(1))),
+            Y::SequenceStart(anchor, _) | Y::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                None
+            }
+            Y::SequenceEnd | Y::MappingEnd => open.pop(),
+            _ => None,
+        };
+        if let Some((anchor, size)) = finished {
+            let size = size.min(limit + 1);
+            if anchor != 0 {
+                sizes.insert(anchor, size);
+            }
+            match open.last_mut() {
+                Some((_, inside)) => *inside = inside.saturating_add(size),
+                None => total = total.saturating_add(size),
+            }
+            if total > limit || open.last().is_some_and(|(_, n)| *n > limit) {
+                return Ok(limit + 1);
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// An upper bound on how deeply `yaml` nests: indentation plus leading `- ` / `? ` markers
@@ -416,7 +485,7 @@ mod tests {
         let md = "---\nTitle: \"제목\"\ndate: 2026-02-12\npublisher: 코드라인\nReporter: 오세진\n\
                   link: https://x.example/a\ntags: [파인튜닝, LoRA]\nviews: 12\nnested:\n  a: 1\n---\n\n\
                   # 제목\n\n본문이다.\n";
-        let a = parse(md);
+        let a = parse(md).unwrap();
         assert_eq!(a.title.as_deref(), Some("제목"));
         assert_eq!(a.date.as_deref(), Some("2026-02-12"));
         assert_eq!(a.source.as_deref(), Some("코드라인"));
@@ -434,7 +503,7 @@ mod tests {
     #[test]
     fn court_decision_keys() {
         let md = "---\n사건명: 손해배상(기)\n선고일자: 20240516\n법원명: 대법원\n사건번호: 2023다12345\n---\n판결 이유.";
-        let a = parse(md);
+        let a = parse(md).unwrap();
         assert_eq!(a.title.as_deref(), Some("손해배상(기)"));
         assert_eq!(a.date.as_deref(), Some("2024-05-16"));
         assert_eq!(a.source.as_deref(), Some("대법원"));
@@ -444,37 +513,37 @@ mod tests {
         );
 
         // With a real title, 사건명 stays in meta.
-        let a = parse("---\ntitle: 제목\n사건명: 손해배상\n---\n본문.");
+        let a = parse("---\ntitle: 제목\n사건명: 손해배상\n---\n본문.").unwrap();
         assert_eq!(a.title.as_deref(), Some("제목"));
         assert_eq!(a.meta.get("사건명").map(String::as_str), Some("손해배상"));
     }
 
     #[test]
     fn bad_front_matter_is_recorded_and_the_body_read() {
-        let a = parse("---\ntitle: [unclosed\n---\n# 머리\n\n본문.");
+        let a = parse("---\ntitle: [unclosed\n---\n# 머리\n\n본문.").unwrap();
         assert!(a.meta.contains_key("front_matter_error"));
         assert_eq!(a.title.as_deref(), Some("머리"));
         assert_eq!(a.paragraphs, vec!["본문."]);
 
-        let a = parse("---\ntitle: 제목\n- b\n---\n본문.");
+        let a = parse("---\ntitle: 제목\n- b\n---\n본문.").unwrap();
         assert!(a.meta.contains_key("front_matter_error"));
 
         let deep = format!("---\nkey:\n{}x\n---\n본문.", "- ".repeat(50_000));
-        let a = parse(&deep);
+        let a = parse(&deep).unwrap();
         assert!(a.meta.contains_key("front_matter_error"));
         assert_eq!(a.paragraphs, vec!["본문."]);
     }
 
     #[test]
     fn bom_and_unclosed_front_matter() {
-        let a = parse("\u{feff}---\ntitle: 제목\n---\n본문.");
+        let a = parse("\u{feff}---\ntitle: 제목\n---\n본문.").unwrap();
         assert_eq!(a.title.as_deref(), Some("제목"));
         // Without a closing line it is not front matter.
-        let a = parse("---\n본문.");
+        let a = parse("---\n본문.").unwrap();
         assert_eq!(a.title, None);
         assert_eq!(a.paragraphs, vec!["본문."]);
         // Nor is text between two rules.
-        let a = parse("---\n\n첫 문단.\n\n---\n\n둘째 문단.");
+        let a = parse("---\n\n첫 문단.\n\n---\n\n둘째 문단.").unwrap();
         assert!(a.meta.is_empty());
         assert_eq!(a.paragraphs, vec!["첫 문단.", "둘째 문단."]);
     }
@@ -485,7 +554,7 @@ mod tests {
                   줄바꿈 이어짐.\n\n![사진 설명](a.png)\n\n- 하나\n- 둘\n  - 셋\n\n\
                   1. **첫째**: 설명\n\n> 인용문\n\n| 방식 | 비용 |\n|---|---|\n| LoRA | 6만 원 |\n\n\
                   ```\nfn main() {}\n  x\n```\n\n<div class=\"note\">HTML 속 <b>글</b></div>\n\n<!-- 주석 -->\n";
-        let a = parse(md);
+        let a = parse(md).unwrap();
         assert_eq!(a.title.as_deref(), Some("제목"));
         assert_eq!(
             a.paragraphs,
@@ -507,11 +576,11 @@ mod tests {
 
     #[test]
     fn title_heading_not_repeated_but_other_headings_kept() {
-        let a = parse("---\ntitle: 제목\n---\n# 다른 머리\n\n# 제목\n\n본문.");
+        let a = parse("---\ntitle: 제목\n---\n# 다른 머리\n\n# 제목\n\n본문.").unwrap();
         assert_eq!(a.title.as_deref(), Some("제목"));
         assert_eq!(a.paragraphs, vec!["다른 머리", "본문."]);
         // Without front matter the first H1 is the title; an earlier H2 stays in the body.
-        let a = parse("## 작은 머리\n\n# 큰 머리\n\n본문.");
+        let a = parse("## 작은 머리\n\n# 큰 머리\n\n본문.").unwrap();
         assert_eq!(a.title.as_deref(), Some("큰 머리"));
         assert_eq!(a.paragraphs, vec!["작은 머리", "본문."]);
     }
@@ -521,5 +590,38 @@ mod tests {
         assert!(yaml_nesting("a: 1\nb: [1, 2]\n") < 5);
         assert!(yaml_nesting(&"- ".repeat(300)) >= 300);
         assert!(yaml_nesting(&"[".repeat(300)) >= 300);
+    }
+
+    /// Nine levels of nine aliases each: 9⁹ values from a few hundred bytes.
+    fn laughs(levels: usize) -> String {
+        let mut yaml = String::from("---\ntitle: 웃음\na0: &a0 [\"lol\"]\n");
+        for l in 1..levels {
+            let prev = format!("*a{}", l - 1);
+            yaml.push_str(&format!("a{l}: &a{l} [{}]\n", vec![prev; 9].join(", ")));
+        }
+        yaml.push_str("---\n본문.\n");
+        yaml
+    }
+
+    #[test]
+    fn alias_bombs_fail_the_file_in_bounded_work() {
+        let started = std::time::Instant::now();
+        let err = parse(&laughs(9)).unwrap_err();
+        assert!(err.to_string().contains("aliases expand"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Four levels (9³ = 729 copies) are still ordinary metadata.
+        let a = parse(&laughs(4)).unwrap();
+        assert_eq!(a.title.as_deref(), Some("웃음"));
+        assert!(parse(&laughs(6)).is_err());
+    }
+
+    #[test]
+    fn counts_expanded_values() {
+        assert_eq!(expanded_nodes("a: 1\nb: [1, 2]\n", 100).unwrap(), 7);
+        assert_eq!(
+            expanded_nodes("a: &x [1, 2]\nb: *x\nc: *x\n", 100).unwrap(),
+            13
+        );
+        assert_eq!(expanded_nodes("a: &x [1, 2]\nb: [*x, *x]\n", 5).unwrap(), 6);
     }
 }

@@ -183,6 +183,10 @@ pub enum ParseError {
         /// What the JSON parser found.
         message: String,
     },
+    /// Reading the file would take more work or memory than one file may: what, and the
+    /// limit.
+    #[error("refused: {0}")]
+    Budget(String),
     /// Valid JSON, but not an object or an array of objects.
     #[error("JSON top level is {found}; expected an article object or an array of them")]
     NotArticles {
@@ -207,7 +211,7 @@ pub fn parse(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = match format {
         Format::Text => single(text::parse(text)),
-        Format::Markdown => single(markdown::parse(text)),
+        Format::Markdown => single(markdown::parse(text)?),
         Format::Html => single(html::parse(text)),
         Format::Json => json::parse_json(text, &options.fields)?,
         Format::JsonLines => json::parse_json_lines(text, &options.fields),
