@@ -612,7 +612,7 @@ fn ties_at_the_cut_off_do_not_depend_on_how_the_index_was_built() {
     let aside = tmp.path().join("aside");
     std::fs::create_dir_all(&aside).unwrap();
     let queries = ["GPU", "가격", "소형언어모델", "파인튜닝 비용"];
-    let answers = |idx: &Path| -> Vec<Vec<u8>> {
+    let answers = |idx: &Path| -> Vec<String> {
         let i = idx.to_str().unwrap();
         queries
             .iter()
@@ -626,6 +626,7 @@ fn ties_at_the_cut_off_do_not_depend_on_how_the_index_was_built() {
                     run(&["search", "--json", "--articles", "-n", "5", "--index", i, q]).stdout,
                 ]
             })
+            .map(|out| String::from_utf8(out).unwrap())
             .collect()
     };
     let (out, _) = index(&tmp.path().join("once"), &[&corpus], &[]);

@@ -129,7 +129,7 @@ pub struct IndexArg {
 #[derive(Debug, Clone, clap::Args)]
 pub struct VerifyArg {
     /// Check the checksum of every index file before searching (by default only the
-    /// smallest files, 16 MiB in all, are checked; `kosearch check` checks everything).
+    /// smallest files, 4 MiB in all, are checked; `kosearch check` checks everything).
     #[arg(long)]
     pub verify: bool,
 }

@@ -376,7 +376,7 @@ impl KoIndex {
 
 /// How many bytes of index files `search` and `export` check per process by default
 /// ([`KoIndex::verify`]): the smallest files first.
-pub const VERIFY_BUDGET: u64 = 16 << 20;
+pub const VERIFY_BUDGET: u64 = 4 << 20;
 
 /// A segment file: its name in the index folder and its size.
 #[derive(Debug, Clone, PartialEq, Eq)]
