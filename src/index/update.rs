@@ -412,17 +412,23 @@ fn apply(
 /// end of a run, even a run that changed nothing.
 const MAX_DELETED_RATIO: f32 = 0.1;
 
-/// Whether the last commit has a segment with more than [`MAX_DELETED_RATIO`] of deleted
-/// documents (left by runs that were stopped before their merge).
+/// Whether the last commit has more than [`MAX_SEGMENTS`] segments, or a segment with more
+/// than [`MAX_DELETED_RATIO`] of deleted documents (left by runs that were stopped before
+/// their merge).
 fn untidy(ko: &KoIndex) -> Result<bool> {
     let metas = ko
         .index
         .searchable_segment_metas()
         .map_err(|e| Error::tantivy(&ko.path, e))?;
-    Ok(metas.iter().any(|m| {
-        m.max_doc() > 0 && m.num_deleted_docs() as f32 > MAX_DELETED_RATIO * m.max_doc() as f32
-    }))
+    Ok(metas.len() > MAX_SEGMENTS
+        || metas.iter().any(|m| {
+            m.max_doc() > 0 && m.num_deleted_docs() as f32 > MAX_DELETED_RATIO * m.max_doc() as f32
+        }))
 }
+
+/// More segments than this, and a run that changed nothing still lets the merge policy look
+/// at them (it merges eight or more of similar size).
+const MAX_SEGMENTS: usize = 8;
 
 /// The error to report when writing failed. When one of tantivy's indexing threads failed
 /// (a full disk while it wrote a segment), the writer only says that a thread was killed;
