@@ -424,12 +424,10 @@ fn a_yaml_alias_bomb_fails_its_file_and_the_rest_is_committed() {
     }
     let idx = tmp.path().join("idx");
     let started = std::time::Instant::now();
-    let out = kosearch()
-        .args(["index", "--json", "--index"])
-        .arg(&idx)
-        .arg(&root)
-        .output()
-        .unwrap();
+    let (out, summary) = index_json(
+        kosearch(),
+        &["--index".as_ref(), idx.as_os_str(), root.as_os_str()],
+    );
     // Before the budget, this took all memory until the kernel killed the run.
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert_eq!(out.status.code(), Some(2));
@@ -438,7 +436,6 @@ fn a_yaml_alias_bomb_fails_its_file_and_the_rest_is_committed() {
         err.contains("bomb.md") && err.contains("aliases expand"),
         "{err}"
     );
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["new"], 20);
     let out = kosearch()
         .args(["search", "--json", "-n", "100", "--index"])
@@ -468,14 +465,12 @@ fn names_that_differ_only_in_invalid_bytes_are_two_files() {
     .unwrap();
     let idx = tmp.path().join("idx");
     let index = || -> serde_json::Value {
-        let out = kosearch()
-            .args(["index", "--json", "--index"])
-            .arg(&idx)
-            .arg(&root)
-            .output()
-            .unwrap();
+        let (out, summary) = index_json(
+            kosearch(),
+            &["--index".as_ref(), idx.as_os_str(), root.as_os_str()],
+        );
         common::assert_success(&out);
-        serde_json::from_slice(&out.stdout).unwrap()
+        summary
     };
     assert_eq!(index()["new"], 3);
     let again = index();
@@ -522,14 +517,17 @@ fn a_link_loop_with_follow_links_is_skipped_not_a_failure() {
     let root = tmp.path().join("in");
     write(&root.join("sub/a.txt"), "고리 안의 기사\n본문이다.\n");
     std::os::unix::fs::symlink(&root, root.join("sub/loop")).unwrap();
-    let out = kosearch()
-        .args(["index", "--json", "--follow-links", "--index"])
-        .arg(tmp.path().join("idx"))
-        .arg(&root)
-        .output()
-        .unwrap();
+    let idx = tmp.path().join("idx");
+    let (out, summary) = index_json(
+        kosearch(),
+        &[
+            "--follow-links".as_ref(),
+            "--index".as_ref(),
+            idx.as_os_str(),
+            root.as_os_str(),
+        ],
+    );
     common::assert_success(&out);
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["new"], 1);
     assert_eq!(summary["skipped"]["symbolic link loop"], 1, "{summary}");
 }

@@ -83,6 +83,32 @@ fn count_files(dir: &Path) -> usize {
         .count()
 }
 
+/// Starts `kosearch index --quiet --commit-every SECONDS` over `corpus`, output discarded.
+fn start_index(idx: &Path, corpus: &Path, commit_every: &str) -> std::process::Child {
+    kosearch()
+        .args([
+            "index",
+            "--quiet",
+            "--commit-every",
+            commit_every,
+            "--index",
+        ])
+        .arg(idx)
+        .arg(corpus)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits, a minute at most, until a starting run has created the index.
+fn wait_for_index(idx: &Path) {
+    let started = Instant::now();
+    while !KoIndex::exists(idx) && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 fn inventory(idx: &Path) -> Inventory {
     let ko = KoIndex::open(idx, common::dict()).expect("index opens");
     ko.inventory().expect("inventory reads")
@@ -406,14 +432,7 @@ fn killed_runs_leave_a_consistent_index_and_the_next_run_finishes_exactly() {
     let mut rng = common::Rng::new();
     let mut kills = 0;
     for round in 0..6 {
-        let mut child = kosearch()
-            .args(["index", "--quiet", "--commit-every", "0.02", "--index"])
-            .arg(&idx)
-            .arg(&corpus)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = start_index(&idx, &corpus, "0.02");
         // The first run has the whole corpus to do; later ones only what changed.
         let wait = if round == 0 {
             100 + rng.below(800)
@@ -494,10 +513,7 @@ fn interrupted_run_stops_at_a_commit(signal: i32) {
         .spawn()
         .unwrap();
     // Once the index exists the run is under way; give it a moment to commit something.
-    let started = Instant::now();
-    while !KoIndex::exists(&idx) && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_index(&idx);
     std::thread::sleep(Duration::from_millis(300));
     // SAFETY: kill(2) on the child's pid; the child has not been waited for, so the pid is
     // still its own.
@@ -565,18 +581,8 @@ fn commit_every_is_honoured_on_a_first_build_and_orphans_are_cleaned() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = common::sample_copies(tmp.path(), 96);
     let idx = tmp.path().join("idx");
-    let mut child = kosearch()
-        .args(["index", "--quiet", "--commit-every", "2", "--index"])
-        .arg(&idx)
-        .arg(&corpus)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while !KoIndex::exists(&idx) && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut child = start_index(&idx, &corpus, "2");
+    wait_for_index(&idx);
     // Twice the interval (the other tests of this file run beside it on the same cores): a
     // commit must have landed.
     std::thread::sleep(Duration::from_secs(4));
@@ -593,7 +599,7 @@ fn commit_every_is_honoured_on_a_first_build_and_orphans_are_cleaned() {
         "--commit-every 2: nothing committed after 4 s"
     );
     assert!(inv.problems().is_empty(), "{:?}", inv.problems());
-    // The killed run's uncommitted segment files are reported, then removed by the next run.
+    // The next run removes the killed run's uncommitted segment files.
     let out = run(&["check", "--index", idx.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (out, summary) = index(&idx, &[&corpus], &[]);
@@ -656,18 +662,8 @@ fn ties_at_the_cut_off_do_not_depend_on_how_the_index_was_built() {
 
     // And through a run killed mid-way and finished by the next.
     let idx = tmp.path().join("killed");
-    let mut child = kosearch()
-        .args(["index", "--quiet", "--commit-every", "0.02", "--index"])
-        .arg(&idx)
-        .arg(&corpus)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while !KoIndex::exists(&idx) && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = start_index(&idx, &corpus, "0.02");
+    wait_for_index(&idx);
     std::thread::sleep(Duration::from_millis(150));
     child.kill().unwrap();
     child.wait().unwrap();

@@ -241,6 +241,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
     };
     let destination = Destination::resolve(&args.output, args.force)?;
+    let to_stdout = matches!(destination, Destination::Stdout);
     let format = format_for(&args.output, args.format);
     if args.excel && format != Format::Csv {
         bail!("--excel: only for CSV output");
@@ -278,10 +279,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .write(true)
                 .open(&args.output)
                 .with_context(|| format!("--output {}", args.output.display()))?;
-            let n = export(&mut std::io::BufWriter::new(file))
-                .with_context(|| format!("--output {}", args.output.display()))?;
-            eprintln!("kosearch: {n} hits written to {}", args.output.display());
-            n
+            export(&mut std::io::BufWriter::new(file))
+                .with_context(|| format!("--output {}", args.output.display()))?
         }
         Destination::File { target, replaces } => {
             let dir = match target.parent() {
@@ -332,10 +331,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                 )
             })?;
-            eprintln!("kosearch: {n} hits written to {}", args.output.display());
             n
         }
     };
+    if !to_stdout {
+        eprintln!(
+            "kosearch: {count} hits written to {}",
+            args.output.display()
+        );
+    }
     Ok(if count > 0 {
         ExitCode::SUCCESS
     } else {

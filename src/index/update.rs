@@ -158,7 +158,8 @@ enum Outcome {
 }
 
 /// Brings `index` up to date with `roots`. `cancel` stops the run between files; `progress`
-/// receives [`Event`]s.
+/// receives [`Event`]s. An index whose files fail their checksums is refused
+/// ([`Error::Corrupt`]) before anything is written.
 pub fn update(
     ko: &KoIndex,
     roots: &[PathBuf],
@@ -179,6 +180,9 @@ pub fn update(
     // (found by the kill test: about one run in thirty kept a removed file). The segments
     // are merged at the end, once everything is committed.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    // Never write on top of damage: with the lock held, every file of the last commit must
+    // pass its checksum.
+    ko.verify(None)?;
     // The files of a run that was killed or failed before its commit (segments no commit
     // refers to) are deleted now; tantivy also does this after each commit.
     writer

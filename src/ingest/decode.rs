@@ -399,16 +399,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
     } else {
         return None;
     };
-    let units = sample.chunks_exact(2).map(|pair| {
-        if big_endian {
-            u16::from_be_bytes([pair[0], pair[1]])
-        } else {
-            u16::from_le_bytes([pair[0], pair[1]])
-        }
-    });
     let (mut chars, mut texty) = (0usize, 0usize);
     let last = sample.len() / 2;
-    for (i, c) in char::decode_utf16(units).enumerate() {
+    for (i, c) in char::decode_utf16(utf16_units(sample, big_endian)).enumerate() {
         match c {
             Ok('\0') => return None,
             Ok(c) => {
@@ -439,15 +432,19 @@ fn sniff_bytes(bytes: &[u8], iso2022kr: bool) -> Result<(), DecodeError> {
 /// The binary check for UTF-16, on code units.
 fn sniff_utf16(bytes: &[u8], big_endian: bool) -> Result<(), DecodeError> {
     let sample = &bytes[..bytes.len().min(SNIFF_LEN)];
-    let units = sample.chunks_exact(2).map(|pair| {
+    sniff(utf16_units(sample, big_endian), false)
+}
+
+/// The UTF-16 code units of `bytes` in the given byte order (a trailing odd byte is left).
+fn utf16_units(bytes: &[u8], big_endian: bool) -> impl Iterator<Item = u16> + '_ {
+    bytes.chunks_exact(2).map(move |pair| {
         let pair = [pair[0], pair[1]];
         if big_endian {
             u16::from_be_bytes(pair)
         } else {
             u16::from_le_bytes(pair)
         }
-    });
-    sniff(units, false)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
