@@ -37,7 +37,8 @@ pub struct Args {
     /// The query, as for `kosearch search`.
     #[arg(required = true, value_name = "QUERY")]
     query: Vec<String>,
-    /// Where to write: a file, or `-` for standard output.
+    /// Where to write: a file, `-` for standard output, or a device or FIFO (written as it
+    /// is).
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
     /// Output format [default: from the extension of --output (.jsonl/.ndjson, .csv, .json),
@@ -47,7 +48,8 @@ pub struct Args {
     /// Export at most N hits (default: all).
     #[arg(short = 'n', long, value_name = "N")]
     limit: Option<usize>,
-    /// Replace the output file if it exists.
+    /// Replace the output file if it exists, keeping its mode and owner (through a symbolic
+    /// link, the file it points to is replaced and the link kept).
     #[arg(long)]
     force: bool,
     /// Start a CSV file with a UTF-8 byte-order mark, so that Excel shows Hangul.

@@ -45,7 +45,8 @@ pub struct Args {
     /// utf-16be, cp949, euc-kr, iso-2022-kr, johab.
     #[arg(long, value_name = "NAME")]
     encoding: Option<String>,
-    /// Follow symbolic links (never to places outside the folders given).
+    /// Follow symbolic links (never to places outside the folders given; a link back to a
+    /// folder that holds it is skipped and listed).
     #[arg(long)]
     follow_links: bool,
     /// Read hidden files and folders too.
