@@ -2,13 +2,14 @@
 //!
 //! Data flows one way: [`ingest`] (walk, decode, parse) → [`passage`] → [`analysis`] →
 //! [`index`], then [`search`] → [`export`]. The Korean analyser rests on [`dictionary`]:
-//! mecab-ko-dic in lindera's format, obtained at build time by `build.rs`. [`fuzz`] holds the
-//! fuzz targets' bodies, for `tests/fuzz/` and the tests.
+//! mecab-ko-dic in lindera's format, obtained at build time by `build.rs`. With the `fuzz` feature
+//! (on for the tests and `tests/fuzz/`), `fuzz` holds the fuzz targets' bodies.
 
 pub mod analysis;
 pub mod cli;
 pub mod dictionary;
 pub mod error;
+#[cfg(feature = "fuzz")]
 pub mod fuzz;
 pub mod index;
 pub mod ingest;
