@@ -31,9 +31,10 @@ use scraper::node::Element;
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
 
-use super::{collapse_whitespace, non_empty, normalize_date, set_date};
 use crate::ingest::Article;
-use crate::ingest::clean::author_name;
+use crate::ingest::text::byline::author_name;
+use crate::ingest::text::date::{normalize_date, set_date};
+use crate::ingest::text::{collapse_whitespace, non_empty};
 
 /// Tags nested deeper than this (by a conservative count) are dropped before parsing.
 const MAX_DEPTH: usize = 256;

@@ -1,6 +1,7 @@
 //! A decoded file's text to [`Article`]s, one private module per [`Format`]: plain text
 //! (`text.rs`), Markdown with YAML front matter (`markdown.rs`), HTML pages (`html.rs`), JSON and
-//! JSON Lines (`json.rs`); dates through [`date::normalize_date`].
+//! JSON Lines (`json.rs`). Helpers they share with cleaning (whitespace, dates, reporters'
+//! names) come from `crate::ingest::text`.
 //!
 //! Every article leaves [`parse`] through [`crate::ingest::clean::clean`], which takes
 //! bylines, copyright lines and trailing headline lists out of the body. A file that cannot be
@@ -10,7 +11,6 @@
 //! Parsing never panics on its input and stays roughly linear in it: HTML is checked for
 //! pathological nesting before it reaches the HTML parser, YAML front matter likewise.
 
-pub mod date;
 mod html;
 mod json;
 mod markdown;
@@ -21,9 +21,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::clean::clean;
+use super::text::date::normalize_date;
 use super::{Article, Format};
-
-pub use date::normalize_date;
 
 /// Which JSON fields hold which part of an article: for each part, field names tried in turn
 /// (exact name first, then ignoring case).
@@ -260,38 +259,6 @@ fn date_from_stem(stem: &str) -> Option<String> {
     });
     let prefix = RE.captures(stem.trim())?.get(1)?.as_str().replace('_', "-");
     normalize_date(&prefix)
-}
-
-/// Sets `article.date` from a raw date, or keeps the raw text in `meta["date_raw"]`.
-pub(crate) fn set_date(article: &mut Article, raw: &str) {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return;
-    }
-    match normalize_date(raw) {
-        Some(date) => article.date = Some(date),
-        None => {
-            article.meta.insert("date_raw".to_string(), raw.to_string());
-        }
-    }
-}
-
-/// `s` with runs of whitespace made one space and the ends trimmed.
-pub(crate) fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-/// `Some(s)` trimmed, or `None` when nothing is left.
-pub(crate) fn non_empty(s: &str) -> Option<String> {
-    let s = collapse_whitespace(s);
-    (!s.is_empty()).then_some(s)
 }
 
 #[cfg(test)]
