@@ -13,7 +13,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{FieldMap, ParseError, Parsed, RecordProblem};
+use super::options::FieldMap;
+use super::outcome::{ParseError, Parsed, RecordProblem};
 use crate::ingest::Article;
 use crate::ingest::text::date::set_date;
 use crate::ingest::text::non_empty;

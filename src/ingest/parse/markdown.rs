@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::ParseError;
+use super::outcome::ParseError;
 use crate::ingest::Article;
 use crate::ingest::text::date::set_date;
 use crate::ingest::text::{collapse_whitespace, non_empty};
