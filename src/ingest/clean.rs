@@ -19,6 +19,9 @@
 //!
 //! Paragraphs are never dropped for being short, and an article that had text is never left
 //! empty: if everything would go, the paragraphs are kept as they were.
+//!
+//! The rules are regexes over the reporter name, role and e-mail patterns of
+//! `text::byline`, which the HTML parser reads bylines with too.
 
 use std::sync::LazyLock;
 

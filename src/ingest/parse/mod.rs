@@ -1,10 +1,10 @@
 //! A decoded file's text to [`Article`]s, one private module per [`Format`]: plain text
-//! (`text.rs`), Markdown with YAML front matter (`markdown.rs`), HTML pages (`html.rs`), JSON and
+//! (`text.rs`), Markdown with YAML front matter (`markdown.rs`), HTML pages (`html/`), JSON and
 //! JSON Lines (`json.rs`). This file only dispatches to them and finishes their articles; what
 //! they share lives beside them — the options (`options.rs`) and what a file yields
 //! (`outcome.rs`) — and, with cleaning, in `crate::ingest::text` (whitespace, dates, reporters'
 //! names). No format module imports this file or another format, except JSON, which renders
-//! HTML text fields through `html.rs`.
+//! HTML text fields through `html/`.
 //!
 //! Every article leaves [`parse`] through [`crate::ingest::clean::clean`], which takes
 //! bylines, copyright lines and trailing headline lists out of the body. A file that cannot be
