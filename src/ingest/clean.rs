@@ -19,13 +19,18 @@
 //!
 //! Paragraphs are never dropped for being short, and an article that had text is never left
 //! empty: if everything would go, the paragraphs are kept as they were.
+//!
+//! The rules are regexes over the reporter name, role and e-mail patterns of
+//! `text::byline`, which the HTML parser reads bylines with too.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::Article;
-use super::parse::{collapse_whitespace, normalize_date};
+use super::text::byline::{EMAIL, EMAIL_PATTERN, author_name, re};
+use super::text::date::normalize_date;
+use super::text::{collapse_whitespace, non_empty};
 
 /// How many leading paragraphs may hold the byline.
 const BYLINE_PARAGRAPHS: usize = 3;
@@ -35,16 +40,6 @@ const HEADER_PARAGRAPHS: usize = 5;
 const MAX_ITEM_CHARS: usize = 150;
 /// Most items a trailing headline list may have.
 const MAX_LIST_ITEMS: usize = 40;
-
-/// A reporter's name (or names joined by `·` / `,`) in Hangul.
-const NAME: &str = r"[가-힣]{2,5}(?:\s*[·,]\s*[가-힣]{2,5})*";
-/// What follows a reporter's name.
-const ROLE: &str =
-    r"(?:기자|특파원|통신원|객원기자|선임기자|수습기자|인턴기자|전문기자|편집위원|논설위원)";
-
-fn re(pattern: &str) -> Regex {
-    Regex::new(&pattern.replace("NAME", NAME).replace("ROLE", ROLE)).expect("valid regex")
-}
 
 /// `[테크데일리 김민준 기자] `, `[김민준 기자] `, `[테크데일리=김민준 기자] `.
 static BRACKET_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,17 +65,13 @@ static SLASH_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A paragraph that is only a reporter's name and role.
 static REPORTER_ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?P<name>NAME)\s*ROLE\s*$"));
-/// A reporter's name and role anywhere.
-static REPORTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?P<name>NAME)\s*ROLE"));
 /// `김민준 기자 minjun@…` or an address closing a paragraph after the article text.
 static TRAILING_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
         r"\s+(?:(?P<name>NAME)\s*ROLE\s*)?[<(\[]?\s*{EMAIL_PATTERN}\s*[>)\]]?\s*$"
     ))
 });
-
-const EMAIL_PATTERN: &str = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+";
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(EMAIL_PATTERN));
+/// Words that label an address in a footer (`이메일:`, `문의`).
 static EMAIL_LABEL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)e-?mail|mailto|이메일|메일|문의|제보"));
 
@@ -151,49 +142,6 @@ pub fn clean(article: &mut Article) {
     } else {
         paragraphs
     };
-}
-
-/// The author's name in a byline-like string: `유시온 기자 sion.yu@…` → `유시온`,
-/// `By Jane Roe` → `Jane Roe`; `None` when nothing is left.
-pub(crate) fn author_name(s: &str) -> Option<String> {
-    let without_email = EMAIL.replace_all(s, " ");
-    if let Some(c) = REPORTER.captures(&without_email) {
-        return non_empty(&c["name"]);
-    }
-    let mut name = collapse_whitespace(&without_email);
-    for prefix in ["By ", "by ", "BY ", "글=", "글 "] {
-        if let Some(rest) = name.strip_prefix(prefix) {
-            name = rest.to_string();
-        }
-    }
-    let name = name.trim_matches(|c: char| c.is_whitespace() || "()<>[]{}:,;/|=".contains(c));
-    non_empty(name)
-}
-
-/// `- item`, `* item`, `▶ item`, `1. item`, `1) item` …
-pub(crate) fn is_list_item(line: &str) -> bool {
-    let mut chars = line.chars();
-    match chars.next() {
-        Some(
-            '-' | '*' | '+' | '•' | '·' | 'ㆍ' | '▶' | '►' | '▷' | '▸' | '☞' | '■' | '□' | '◆'
-            | '◇' | '○' | '●' | '◎' | '※' | '→',
-        ) => {
-            // `-`, `*`, `+` are bullets only when a space follows.
-            !line.starts_with(['-', '*', '+']) || chars.next().is_some_and(char::is_whitespace)
-        }
-        Some(c) if c.is_ascii_digit() => {
-            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-            digits <= 2
-                && line[digits..].starts_with(['.', ')'])
-                && line[digits + 1..].starts_with(char::is_whitespace)
-        }
-        _ => false,
-    }
-}
-
-fn non_empty(s: &str) -> Option<String> {
-    let s = collapse_whitespace(s);
-    (!s.is_empty()).then_some(s)
 }
 
 fn set_if_none(slot: &mut Option<String>, value: Option<&str>) {
@@ -673,17 +621,5 @@ mod tests {
         assert_eq!(a.author.as_deref(), Some("김민준"));
         let a = cleaned(&["  ", ""]);
         assert!(a.paragraphs.is_empty());
-    }
-
-    #[test]
-    fn author_names() {
-        assert_eq!(author_name("유시온 기자").as_deref(), Some("유시온"));
-        assert_eq!(
-            author_name("유시온 기자 sion.yu@daonbiz.example").as_deref(),
-            Some("유시온")
-        );
-        assert_eq!(author_name("By Jane Roe").as_deref(), Some("Jane Roe"));
-        assert_eq!(author_name("최동현").as_deref(), Some("최동현"));
-        assert_eq!(author_name(" sion.yu@daonbiz.example "), None);
     }
 }

@@ -13,8 +13,11 @@
 
 use serde_json::{Map, Value};
 
-use super::{FieldMap, ParseError, Parsed, RecordProblem, non_empty, set_date};
+use super::options::FieldMap;
+use super::outcome::{ParseError, Parsed, RecordProblem};
 use crate::ingest::Article;
+use crate::ingest::text::date::set_date;
+use crate::ingest::text::non_empty;
 
 /// Keys under which a wrapper object may hold its array of records.
 const ARRAY_KEYS: &[&str] = &[

@@ -17,8 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use yaml_rust2::{Yaml, YamlLoader};
 
-use super::{ParseError, collapse_whitespace, non_empty, set_date};
+use super::outcome::ParseError;
 use crate::ingest::Article;
+use crate::ingest::text::date::set_date;
+use crate::ingest::text::{collapse_whitespace, non_empty};
 
 /// Front matter larger than this is not YAML metadata but a mistake; it is reported, not read.
 const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;

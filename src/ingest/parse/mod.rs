@@ -1,6 +1,10 @@
 //! A decoded file's text to [`Article`]s, one private module per [`Format`]: plain text
-//! (`text.rs`), Markdown with YAML front matter (`markdown.rs`), HTML pages (`html.rs`), JSON and
-//! JSON Lines (`json.rs`); dates through [`date::normalize_date`].
+//! (`text.rs`), Markdown with YAML front matter (`markdown.rs`), HTML pages (`html/`), JSON and
+//! JSON Lines (`json.rs`). This file only dispatches to them and finishes their articles; what
+//! they share lives beside them — the options (`options.rs`) and what a file yields
+//! (`outcome.rs`) — and, with cleaning, in `crate::ingest::text` (whitespace, dates, reporters'
+//! names). No format module imports this file or another format, except JSON, which renders
+//! HTML text fields through `html/`.
 //!
 //! Every article leaves [`parse`] through [`crate::ingest::clean::clean`], which takes
 //! bylines, copyright lines and trailing headline lists out of the body. A file that cannot be
@@ -10,10 +14,11 @@
 //! Parsing never panics on its input and stays roughly linear in it: HTML is checked for
 //! pathological nesting before it reaches the HTML parser, YAML front matter likewise.
 
-pub mod date;
 mod html;
 mod json;
 mod markdown;
+mod options;
+mod outcome;
 mod text;
 
 use std::sync::LazyLock;
@@ -21,179 +26,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::clean::clean;
+use super::text::date::normalize_date;
 use super::{Article, Format};
 
-pub use date::normalize_date;
-
-/// Which JSON fields hold which part of an article: for each part, field names tried in turn
-/// (exact name first, then ignoring case).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FieldMap {
-    /// The record's own id.
-    pub id: Vec<String>,
-    /// Headline.
-    pub title: Vec<String>,
-    /// Body text (a string with `\n` between paragraphs, an array of paragraphs, or HTML).
-    pub text: Vec<String>,
-    /// Publication date.
-    pub date: Vec<String>,
-    /// Canonical URL.
-    pub url: Vec<String>,
-    /// Publisher or outlet.
-    pub source: Vec<String>,
-    /// Author or byline.
-    pub author: Vec<String>,
-}
-
-impl FieldMap {
-    /// The parts an option may name, in the order they are listed to users.
-    pub const KEYS: [&'static str; 7] = ["id", "title", "text", "date", "url", "source", "author"];
-
-    /// Replaces the field names tried for `key` (one of [`FieldMap::KEYS`]), e.g. for a CLI
-    /// option `--field title=headline,subject`.
-    pub fn set(&mut self, key: &str, names: Vec<String>) -> Result<(), String> {
-        let names: Vec<String> = names
-            .into_iter()
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty())
-            .collect();
-        let slot = self.slot_mut(key).ok_or_else(|| {
-            format!(
-                "unknown article field `{key}`; expected one of {}",
-                Self::KEYS.join(", ")
-            )
-        })?;
-        if names.is_empty() {
-            return Err(format!("no JSON field names given for `{key}`"));
-        }
-        *slot = names;
-        Ok(())
-    }
-
-    /// Parses and applies one `key=name,name…` specification, as written after `--field`.
-    pub fn set_spec(&mut self, spec: &str) -> Result<(), String> {
-        let (key, names) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("`{spec}` is not of the form key=name,name…"))?;
-        self.set(
-            key.trim(),
-            names.split(',').map(str::to_string).collect::<Vec<_>>(),
-        )
-    }
-
-    /// The field names tried for `key`, or `None` for an unknown key.
-    pub fn names(&self, key: &str) -> Option<&[String]> {
-        let slot = match key {
-            "id" => &self.id,
-            "title" => &self.title,
-            "text" => &self.text,
-            "date" => &self.date,
-            "url" => &self.url,
-            "source" => &self.source,
-            "author" => &self.author,
-            _ => return None,
-        };
-        Some(slot)
-    }
-
-    fn slot_mut(&mut self, key: &str) -> Option<&mut Vec<String>> {
-        let slot = match key {
-            "id" => &mut self.id,
-            "title" => &mut self.title,
-            "text" => &mut self.text,
-            "date" => &mut self.date,
-            "url" => &mut self.url,
-            "source" => &mut self.source,
-            "author" => &mut self.author,
-            _ => return None,
-        };
-        Some(slot)
-    }
-}
-
-impl Default for FieldMap {
-    fn default() -> Self {
-        fn v(names: &[&str]) -> Vec<String> {
-            names.iter().map(|s| s.to_string()).collect()
-        }
-        FieldMap {
-            id: v(&["id", "_id", "docid", "doc_id", "uuid"]),
-            title: v(&["title", "headline", "subject", "제목"]),
-            text: v(&["text", "body", "content", "article", "본문"]),
-            date: v(&[
-                "date",
-                "published",
-                "published_at",
-                "datetime",
-                "pubdate",
-                "created_at",
-                "날짜",
-            ]),
-            url: v(&["url", "link", "href"]),
-            source: v(&[
-                "source",
-                "publisher",
-                "press",
-                "site",
-                "media",
-                "매체",
-                "언론사",
-            ]),
-            author: v(&["author", "byline", "reporter", "writer", "기자", "작성자"]),
-        }
-    }
-}
-
-/// How to parse: resolved from the command line before any file is read.
-#[derive(Debug, Clone, Default)]
-pub struct ParseOptions {
-    /// JSON field names for each part of an article.
-    pub fields: FieldMap,
-}
-
-/// One record of a file that could not be turned into an article; the file's other records
-/// are still read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordProblem {
-    /// 1-based line for JSON Lines, 0-based index for JSON arrays, 0 for single-article files.
-    pub record: usize,
-    /// What is wrong with it.
-    pub reason: String,
-}
-
-/// What one file yielded.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Parsed {
-    /// The articles, in file order, cleaned.
-    pub articles: Vec<Article>,
-    /// Records that were skipped, and why.
-    pub problems: Vec<RecordProblem>,
-}
-
-/// A file that cannot be read as its format at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParseError {
-    /// The text is not valid JSON.
-    #[error("invalid JSON at line {line}, column {column}: {message}")]
-    Json {
-        /// 1-based line of the error.
-        line: usize,
-        /// 1-based column of the error.
-        column: usize,
-        /// What the JSON parser found.
-        message: String,
-    },
-    /// Reading the file would take more work or memory than one file may: what, and the
-    /// limit.
-    #[error("refused: {0}")]
-    Budget(String),
-    /// Valid JSON, but not an object or an array of objects.
-    #[error("JSON top level is {found}; expected an article object or an array of them")]
-    NotArticles {
-        /// What the top level is ("a string", "a number" …).
-        found: &'static str,
-    },
-}
+pub use options::{FieldMap, ParseOptions};
+pub use outcome::{ParseError, Parsed, RecordProblem};
 
 /// Turns the text of one file into articles.
 ///
@@ -262,61 +99,9 @@ fn date_from_stem(stem: &str) -> Option<String> {
     normalize_date(&prefix)
 }
 
-/// Sets `article.date` from a raw date, or keeps the raw text in `meta["date_raw"]`.
-pub(crate) fn set_date(article: &mut Article, raw: &str) {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return;
-    }
-    match normalize_date(raw) {
-        Some(date) => article.date = Some(date),
-        None => {
-            article.meta.insert("date_raw".to_string(), raw.to_string());
-        }
-    }
-}
-
-/// `s` with runs of whitespace made one space and the ends trimmed.
-pub(crate) fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-/// `Some(s)` trimmed, or `None` when nothing is left.
-pub(crate) fn non_empty(s: &str) -> Option<String> {
-    let s = collapse_whitespace(s);
-    (!s.is_empty()).then_some(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn field_map_defaults_and_set() {
-        let mut fields = FieldMap::default();
-        assert_eq!(fields.names("text").map(|n| n[0].as_str()), Some("text"));
-        assert!(fields.author.iter().any(|n| n == "기자"));
-        fields
-            .set("title", vec!["headline".into(), " subject ".into()])
-            .expect("known key");
-        assert_eq!(fields.title, vec!["headline", "subject"]);
-        let err = fields.set("headline", vec!["x".into()]).unwrap_err();
-        assert!(
-            err.contains("id, title, text, date, url, source, author"),
-            "{err}"
-        );
-        assert!(fields.set("title", vec![" ".into()]).is_err());
-        fields.set_spec("text=본문, body").expect("valid spec");
-        assert_eq!(fields.text, vec!["본문", "body"]);
-        assert!(fields.set_spec("text").is_err());
-    }
 
     #[test]
     fn dates_from_file_names() {

@@ -10,9 +10,9 @@
 //! A short line right after the title that reads as a date (`입력 2026.03.02 09:30`) is taken
 //! as the date rather than as body text.
 
-use super::{collapse_whitespace, normalize_date, set_date};
 use crate::ingest::Article;
-use crate::ingest::clean::is_list_item;
+use crate::ingest::text::collapse_whitespace;
+use crate::ingest::text::date::{normalize_date, set_date};
 
 /// The longest first line still taken as a title, in characters.
 const MAX_TITLE_CHARS: usize = 150;
@@ -138,6 +138,27 @@ fn ends_paragraph(line: &str, next: &str, widest: usize) -> bool {
 fn ends_sentence(line: &str) -> bool {
     let line = line.trim_end_matches(['"', '\'', '”', '’', '」', '』', ')', ']']);
     line.ends_with(['.', '!', '?', '。', '！', '？', ':'])
+}
+
+/// `- item`, `* item`, `▶ item`, `1. item`, `1) item` …
+fn is_list_item(line: &str) -> bool {
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(
+            '-' | '*' | '+' | '•' | '·' | 'ㆍ' | '▶' | '►' | '▷' | '▸' | '☞' | '■' | '□' | '◆'
+            | '◇' | '○' | '●' | '◎' | '※' | '→',
+        ) => {
+            // `-`, `*`, `+` are bullets only when a space follows.
+            !line.starts_with(['-', '*', '+']) || chars.next().is_some_and(char::is_whitespace)
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            digits <= 2
+                && line[digits..].starts_with(['.', ')'])
+                && line[digits + 1..].starts_with(char::is_whitespace)
+        }
+        _ => false,
+    }
 }
 
 /// Lines that are never part of a wrapped paragraph: e-mail and copyright lines.

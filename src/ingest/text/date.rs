@@ -4,11 +4,14 @@
 //! page text, `2026년 3월 14일 오전 9:30` in print style, RFC 2822 in feeds, `20260314` in file
 //! names and ids, Unix timestamps in JSON exports. [`normalize_date`] reads all of them and keeps
 //! only the calendar date; the time of day and time zone are dropped (a date written with an
-//! offset is taken as written, not converted).
+//! offset is taken as written, not converted). [`set_date`] puts the result into an article,
+//! keeping a date it cannot read as `meta["date_raw"]`.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::ingest::Article;
 
 /// The earliest and latest years accepted as publication dates.
 const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
@@ -22,7 +25,7 @@ const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
 /// the only reading), and Unix timestamps in seconds (10 digits) or milliseconds (13 digits),
 /// which are read in Korean time (UTC+9). The date may be surrounded by other text
 /// (`입력 2026.03.14 09:30`).
-pub fn normalize_date(s: &str) -> Option<String> {
+pub(crate) fn normalize_date(s: &str) -> Option<String> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -35,6 +38,20 @@ pub fn normalize_date(s: &str) -> Option<String> {
         .or_else(|| epoch(s))
         .or_else(|| english(s))
         .or_else(|| year_last(s))
+}
+
+/// Sets `article.date` from a raw date, or keeps the raw text in `meta["date_raw"]`.
+pub(crate) fn set_date(article: &mut Article, raw: &str) {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return;
+    }
+    match normalize_date(raw) {
+        Some(date) => article.date = Some(date),
+        None => {
+            article.meta.insert("date_raw".to_string(), raw.to_string());
+        }
+    }
 }
 
 fn truncate_chars(s: &str, max: usize) -> &str {

@@ -1,0 +1,268 @@
+//! HTML pages (`.html`, `.htm`): metadata from `<head>`, the article's visible text from the
+//! body. [`parse`] reads a page in four steps, one module each:
+//!
+//! 1. **Nesting limit** (`depth.rs`). html5ever is quadratic in the depth of nested block
+//!    elements, so tags nested deeper than [`MAX_DEPTH`] are removed (their text kept) before
+//!    parsing.
+//! 2. **Body** (`body.rs`). The `<article>` element with the most text, unless some other
+//!    container holds more paragraph text than that whole article; otherwise the container
+//!    whose paragraphs weigh most. Page furniture (`furniture.rs`: navigation, ads, sharing,
+//!    comments, hidden elements …) never wins.
+//! 3. **Text** (`render.rs`). The body's visible text without furniture, as paragraphs: block
+//!    elements separate paragraphs, table cells are joined with ` | `, whitespace is collapsed.
+//! 4. **Metadata** (`meta.rs`, with `json_ld.rs`). Title, source, URL, date, author and extras
+//!    from `<meta>` tags, JSON-LD, `<title>`, `<time>` and byline elements.
+//!
+//! `dom.rs` holds the small readers of the parsed tree these share. All tree walks use explicit
+//! stacks; nothing recurses on the document's depth.
+
+mod body;
+mod depth;
+mod dom;
+mod furniture;
+mod json_ld;
+mod meta;
+mod render;
+
+use scraper::Html;
+
+use crate::ingest::Article;
+
+/// Tags nested deeper than this (by a conservative count) are dropped before parsing.
+const MAX_DEPTH: usize = 256;
+
+/// Reads an HTML page.
+pub(crate) fn parse(text: &str) -> Article {
+    let limited = depth::limit_depth(text, MAX_DEPTH);
+    let doc = Html::parse_document(limited.as_deref().unwrap_or(text));
+    let body = body::choose_body(&doc);
+    let mut article = Article {
+        paragraphs: body.map(render::paragraphs).unwrap_or_default(),
+        ..Article::default()
+    };
+    meta::fill(&doc, body, &mut article);
+    article
+}
+
+/// The paragraphs of an HTML fragment (an HTML text field in JSON).
+pub(crate) fn fragment_paragraphs(html: &str) -> Vec<String> {
+    let limited = depth::limit_depth(html, MAX_DEPTH);
+    let doc = Html::parse_fragment(limited.as_deref().unwrap_or(html));
+    render::paragraphs(doc.root_element())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    /// Parsed and cleaned, as `parse()` delivers it.
+    fn parse(html: &str) -> Article {
+        let mut a = super::parse(html);
+        crate::ingest::clean::clean(&mut a);
+        a
+    }
+
+    fn page(head: &str, body: &str) -> String {
+        format!("<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>")
+    }
+
+    #[test]
+    fn title_sources_in_order() {
+        let a = parse(&page(
+            r#"<meta property="og:title" content="OG 제목"><title>페이지 | 매체</title>"#,
+            "<h1>H1</h1><p>본문.</p>",
+        ));
+        assert_eq!(a.title.as_deref(), Some("OG 제목"));
+        assert_eq!(a.source.as_deref(), Some("매체"));
+
+        let a = parse(&page(
+            r#"<title>기업 AI, '큰 모델' 대신 | 다온경제</title><meta property="og:site_name" content="다온경제">"#,
+            "<p>본문.</p>",
+        ));
+        assert_eq!(a.title.as_deref(), Some("기업 AI, '큰 모델' 대신"));
+        assert_eq!(a.source.as_deref(), Some("다온경제"));
+
+        let a = parse(&page(
+            "<title>GPU 가격 - 테크데일리</title>",
+            "<p>본문.</p>",
+        ));
+        assert_eq!(a.title.as_deref(), Some("GPU 가격"));
+        assert_eq!(a.source.as_deref(), Some("테크데일리"));
+        let a = parse(&page("<title>제목 :: 매체명</title>", "<p>본문.</p>"));
+        assert_eq!(a.title.as_deref(), Some("제목"));
+
+        // A long tail after " - " is part of the title.
+        let a = parse(&page(
+            "<title>삼성전자 - 2분기 실적 발표와 향후 전망을 두고 엇갈린 시선</title>",
+            "<p>본문.</p>",
+        ));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("삼성전자 - 2분기 실적 발표와 향후 전망을 두고 엇갈린 시선")
+        );
+        assert_eq!(a.source, None);
+
+        let a = parse(&page("", "<h1>첫 머리</h1><p>본문.</p>"));
+        assert_eq!(a.title.as_deref(), Some("첫 머리"));
+        assert_eq!(a.paragraphs, vec!["본문."]);
+    }
+
+    #[test]
+    fn metadata_from_json_ld() {
+        let head = r#"<script type="application/ld+json">
+            {"@context": "https://schema.org", "@graph": [
+              {"@type": "WebSite", "name": "사이트"},
+              {"@type": "NewsArticle", "headline": "LD 제목", "datePublished": "2026-02-04T14:05:00+09:00",
+               "author": [{"@type": "Person", "name": "하윤재"}], "publisher": {"name": "코드라인"}}]}
+            </script><script type="application/ld+json">{broken</script>"#;
+        let a = parse(&page(head, "<p>본문.</p>"));
+        assert_eq!(a.title.as_deref(), Some("LD 제목"));
+        assert_eq!(a.date.as_deref(), Some("2026-02-04"));
+        assert_eq!(a.author.as_deref(), Some("하윤재"));
+        assert_eq!(a.source.as_deref(), Some("코드라인"));
+    }
+
+    #[test]
+    fn dates_urls_and_authors() {
+        let a = parse(&page(
+            r#"<meta name="pubdate" content="2026년 3월 14일"><meta name="author" content="김민준 기자">
+               <link rel="canonical" href="https://x.example/a"><meta property="og:url" content="https://x.example/b">"#,
+            "<p>본문.</p>",
+        ));
+        assert_eq!(a.date.as_deref(), Some("2026-03-14"));
+        assert_eq!(a.author.as_deref(), Some("김민준"));
+        assert_eq!(a.url.as_deref(), Some("https://x.example/a"));
+
+        let a = parse(&page(
+            r#"<meta property="article:author" content="https://facebook.com/x">"#,
+            r#"<article><div class="byline">이서연 기자 seoyeon@x.example</div>
+               <div class="dates"><time datetime="2026-02-18T10:00:00+09:00">2월 18일</time></div>
+               <p>본문.</p></article>"#,
+        ));
+        assert_eq!(a.author.as_deref(), Some("이서연"));
+        assert_eq!(a.date.as_deref(), Some("2026-02-18"));
+        assert_eq!(a.paragraphs, vec!["본문."]);
+
+        let a = parse(&page(
+            "",
+            r#"<div class="info"><span class="date">입력 2026.01.22 06:00</span></div><p>본문.</p>"#,
+        ));
+        assert_eq!(a.date.as_deref(), Some("2026-01-22"));
+
+        let a = parse(&page(
+            r#"<meta name="date" content="지난주">"#,
+            "<p>본문.</p>",
+        ));
+        assert_eq!(a.date, None);
+        assert_eq!(a.meta.get("date_raw").map(String::as_str), Some("지난주"));
+    }
+
+    #[test]
+    fn body_from_article_without_furniture() {
+        let body = r#"
+            <header><nav><a>정치</a><a>경제</a></nav><a>로그인</a></header>
+            <article>
+              <h1>제목</h1>
+              <div class="share-tools"><button>공유</button></div>
+              <p>첫 문단<br>둘째 줄.</p>
+              <figure><img src="a.jpg"><figcaption>사진 설명</figcaption></figure>
+              <div class="ad-inline"><script>var ad = {x: 1};</script>광고</div>
+              <div id="relatedNews"><ul><li>관련 기사</li></ul></div>
+              <div style="display: none">숨김</div>
+              <p>  셋째   문단.  </p>
+              <table><tr><th>구분</th><th>값</th></tr><tr><td>가</td><td>1</td></tr></table>
+              <ul><li>항목 하나</li><li>항목 둘</li></ul>
+              <blockquote>인용</blockquote>
+            </article>
+            <aside><h3>많이 본 뉴스</h3><ol><li>다른 기사</li></ol></aside>
+            <footer>청소년보호책임자: 홍길동</footer>
+            <script>function(){ gtag('x'); }</script>"#;
+        let a = parse(&page("", body));
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "첫 문단",
+                "둘째 줄.",
+                "셋째 문단.",
+                "구분 | 값",
+                "가 | 1",
+                "항목 하나",
+                "항목 둘",
+                "인용",
+            ]
+        );
+    }
+
+    #[test]
+    fn body_by_paragraph_weight_without_article() {
+        let long = "이 문단은 기사 본문이다. ".repeat(10);
+        let body = format!(
+            r#"<div id="wrap">
+                 <div class="gnb"><p>메뉴 하나</p><p>메뉴 둘</p></div>
+                 <div class="content"><div class="head"><h1>제목</h1></div>
+                   <div class="article_txt"><p>{long}</p><p>{long}</p></div>
+                 </div>
+                 <div class="sidebar"><p>{long}</p></div>
+                 <div class="list"><p>짧은 글</p></div>
+               </div>"#
+        );
+        let a = parse(&page("", &body));
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+
+        // Paragraphs split across sibling blocks are taken together.
+        let body = format!(
+            r#"<div id="content"><div class="part"><p>{long}</p></div><div class="part"><p>{long}</p><p>끝.</p></div></div>"#
+        );
+        let a = parse(&page("", &body));
+        assert_eq!(a.paragraphs.len(), 3, "{:?}", a.paragraphs);
+
+        // A teaser <article> loses to the real body.
+        let body = format!(
+            r#"<article><p>짧은 소개</p></article><div class="view"><p>{long}</p><p>{long}</p></div>"#
+        );
+        let a = parse(&page("", &body));
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+
+        // Text directly in <body> with <br> separators.
+        let a = parse("<html><body>첫 줄<br>둘째 줄<br><br>셋째</body></html>");
+        assert_eq!(a.paragraphs, vec!["첫 줄", "둘째 줄", "셋째"]);
+    }
+
+    #[test]
+    fn pathological_pages_stay_fast() {
+        let start = Instant::now();
+        for (open, close) in [
+            ("<div>", "</div>"),
+            ("<div>", ""),
+            ("<b>", ""),
+            ("<blockquote>", ""),
+        ] {
+            let html = format!(
+                "<html><body>{}본문{}</body></html>",
+                open.repeat(100_000),
+                close.repeat(100_000)
+            );
+            let a = parse(&html);
+            assert_eq!(a.paragraphs, vec!["본문"], "{open}");
+        }
+        let scripts = format!(
+            "<html><head><script>{}</script></head><body><p>본문.</p><script>{}</script></body></html>",
+            "var a = '<div>';".repeat(300_000),
+            "function(){ gtag('x'); }".repeat(100_000)
+        );
+        let a = parse(&scripts);
+        assert_eq!(a.paragraphs, vec!["본문."]);
+        // Generous: the unguarded parser needs minutes for the first case alone.
+        assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn fragments() {
+        assert_eq!(
+            fragment_paragraphs("<p>가</p>나<br>다<script>x</script>"),
+            vec!["가", "나", "다"]
+        );
+    }
+}
