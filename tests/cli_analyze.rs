@@ -2,16 +2,12 @@
 
 mod common;
 
+use common::kosearch;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use serde::Deserialize;
-
-fn kosearch() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
-    cmd.current_dir(common::root());
-    cmd
-}
 
 fn run_with_stdin(args: &[&str], stdin: &[u8]) -> std::process::Output {
     let mut child = kosearch()

@@ -2,15 +2,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use common::kosearch;
 
-fn kosearch() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
-    cmd.current_dir(common::root()).env_remove("KOSEARCH_INDEX");
-    cmd
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
 
 fn sample_index() -> &'static Path {
     static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();

@@ -3,14 +3,10 @@
 
 mod common;
 
+use common::kosearch;
+
 use std::path::Path;
 use std::process::Command;
-
-fn kosearch() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
-    cmd.current_dir(common::root()).env_remove("KOSEARCH_INDEX");
-    cmd
-}
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -336,7 +332,7 @@ fn unreadable_files_and_folders_are_reported_and_nothing_is_lost() {
 
     let tmp = tempfile::tempdir().unwrap();
     let Some(user) = Unprivileged::prepare(tmp.path()) else {
-        eprintln!("skipped: cannot run kosearch as an unprivileged user here (setpriv as nobody)");
+        common::cannot_run("to run kosearch as an unprivileged user (root and setpriv)");
         return;
     };
     let as_user = || user.command();

@@ -3,21 +3,15 @@
 
 mod common;
 
+use common::kosearch;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use kosearch::index::{Inventory, KoIndex};
 use serde::Deserialize;
-
-fn kosearch() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
-    cmd.current_dir(common::root())
-        .env_remove("KOSEARCH_INDEX")
-        .env_remove("KOSEARCH_USER_DICT");
-    cmd
-}
 
 fn run(args: &[&str]) -> Output {
     kosearch().args(args).output().expect("kosearch runs")

@@ -2,19 +2,13 @@
 
 mod common;
 
+use common::kosearch;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
-
-fn kosearch() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kosearch"));
-    cmd.current_dir(common::root())
-        .env_remove("KOSEARCH_INDEX")
-        .env_remove("NO_COLOR");
-    cmd
-}
 
 /// An index of `data/articles`, built once per test binary.
 fn sample_index() -> &'static Path {

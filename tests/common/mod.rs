@@ -17,6 +17,29 @@ pub fn assert_success(out: &std::process::Output) {
     );
 }
 
+/// The `kosearch` binary, run from the project root, with none of the environment variables
+/// that would point it at another index or user dictionary or change its colours.
+pub fn kosearch() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kosearch"));
+    cmd.current_dir(root())
+        .env_remove("KOSEARCH_INDEX")
+        .env_remove("KOSEARCH_USER_DICT")
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+/// Reports that a test cannot run here for want of `what`, so that it can return. Under CI
+/// (`CI` set), where `.ci/run` provides everything the tests need, it fails instead: a test
+/// never passes there without testing.
+#[track_caller]
+pub fn cannot_run(what: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "this test needs {what}, which .ci/run provides"
+    );
+    eprintln!("skipped: this test needs {what}");
+}
+
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
