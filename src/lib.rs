@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod cli;
 pub mod dictionary;
 pub mod error;
+pub mod export;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 pub mod index;

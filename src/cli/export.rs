@@ -13,14 +13,12 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use serde::Serialize;
-
 use super::IndexArg;
-use super::search::JsonHit;
-use crate::search::{Hit, SearchOptions, Searcher, query};
+use crate::export::Writer;
+use crate::search::{SearchOptions, Searcher, query};
+use anyhow::{Context, bail};
 
-/// Output formats.
+/// Output formats (`crate::export::Format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// One JSON object per line.
@@ -65,176 +63,6 @@ pub struct Args {
     expand: super::ExpandArgs,
 }
 
-/// One exported hit: every field of `search --json`, then the rest of the metadata.
-#[derive(Debug, Serialize)]
-struct Record<'a> {
-    #[serde(flatten)]
-    hit: JsonHit<'a>,
-    article: &'a str,
-    record: Option<u64>,
-    format: &'a str,
-    encoding: &'a str,
-    meta: &'a std::collections::BTreeMap<String, String>,
-}
-
-impl<'a> From<&'a Hit> for Record<'a> {
-    fn from(h: &'a Hit) -> Self {
-        Record {
-            hit: JsonHit::from(h),
-            article: &h.article,
-            record: h.record,
-            format: &h.format,
-            encoding: &h.encoding,
-            meta: &h.meta,
-        }
-    }
-}
-
-/// The CSV columns, in order.
-const CSV_HEADER: [&str; 22] = [
-    "rank",
-    "score",
-    "id",
-    "path",
-    "title",
-    "date",
-    "source",
-    "author",
-    "url",
-    "passage",
-    "passages",
-    "text",
-    "byte_start",
-    "byte_end",
-    "char_start",
-    "char_end",
-    "highlights",
-    "article",
-    "record",
-    "format",
-    "encoding",
-    "meta",
-];
-
-fn csv_row(h: &Hit) -> std::io::Result<Vec<String>> {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    Ok(vec![
-        h.rank.to_string(),
-        format!("{:.4}", h.score),
-        h.id.clone(),
-        h.path.clone(),
-        h.title.clone(),
-        opt(&h.date),
-        opt(&h.source),
-        opt(&h.author),
-        opt(&h.url),
-        h.passage.to_string(),
-        h.passages.to_string(),
-        h.text.clone(),
-        h.byte_start.to_string(),
-        h.byte_end.to_string(),
-        h.char_start.to_string(),
-        h.char_end.to_string(),
-        serde_json::to_string(&h.highlights)?,
-        h.article.clone(),
-        h.record.map(|r| r.to_string()).unwrap_or_default(),
-        h.format.clone(),
-        h.encoding.clone(),
-        if h.meta.is_empty() {
-            String::new()
-        } else {
-            serde_json::to_string(&h.meta)?
-        },
-    ])
-}
-
-fn format_for(path: &Path, given: Option<Format>) -> Format {
-    given.unwrap_or_else(|| {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv") => Format::Csv,
-            Some("json") => Format::Json,
-            _ => Format::Jsonl,
-        }
-    })
-}
-
-/// Writes hits in one format.
-struct Writer<W: Write> {
-    format: Format,
-    csv: Option<csv::Writer<W>>,
-    out: Option<W>,
-    count: usize,
-}
-
-impl<W: Write> Writer<W> {
-    fn new(mut out: W, format: Format, excel: bool) -> anyhow::Result<Writer<W>> {
-        match format {
-            Format::Csv => {
-                if excel {
-                    out.write_all("\u{feff}".as_bytes())?;
-                }
-                let mut csv = csv::WriterBuilder::new().from_writer(out);
-                csv.write_record(CSV_HEADER)?;
-                Ok(Writer {
-                    format,
-                    csv: Some(csv),
-                    out: None,
-                    count: 0,
-                })
-            }
-            Format::Json => {
-                out.write_all(b"[")?;
-                Ok(Writer {
-                    format,
-                    csv: None,
-                    out: Some(out),
-                    count: 0,
-                })
-            }
-            Format::Jsonl => Ok(Writer {
-                format,
-                csv: None,
-                out: Some(out),
-                count: 0,
-            }),
-        }
-    }
-
-    fn hit(&mut self, h: &Hit) -> std::io::Result<()> {
-        if let Some(csv) = self.csv.as_mut() {
-            csv.write_record(csv_row(h)?)?;
-        } else if let Some(out) = self.out.as_mut() {
-            if self.format == Format::Json {
-                out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-            }
-            serde_json::to_writer(&mut *out, &Record::from(h))?;
-            if self.format == Format::Jsonl {
-                out.write_all(b"\n")?;
-            }
-        }
-        self.count += 1;
-        Ok(())
-    }
-
-    fn finish(self) -> anyhow::Result<W> {
-        if let Some(csv) = self.csv {
-            return csv
-                .into_inner()
-                .map_err(|e| anyhow::anyhow!("{}", e.error()));
-        }
-        let mut out = self.out.context("writer without output")?;
-        if self.format == Format::Json {
-            out.write_all(if self.count == 0 { b"]\n" } else { b"\n]\n" })?;
-        }
-        Ok(out)
-    }
-}
-
 /// Runs `kosearch export`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = args.query.join(" ");
@@ -244,8 +72,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let destination = Destination::resolve(&args.output, args.force)?;
     let to_stdout = matches!(destination, Destination::Stdout);
-    let format = format_for(&args.output, args.format);
-    if args.excel && format != Format::Csv {
+    let format = match args.format {
+        Some(Format::Jsonl) => crate::export::Format::Jsonl,
+        Some(Format::Csv) => crate::export::Format::Csv,
+        Some(Format::Json) => crate::export::Format::Json,
+        None => crate::export::Format::for_path(&args.output),
+    };
+    if args.excel && format != crate::export::Format::Csv {
         bail!("--excel: only for CSV output");
     }
     let (per_article, since, until) = args.filter.resolve()?;

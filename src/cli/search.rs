@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use serde::Serialize;
 
+use crate::export::JsonHit;
+
 use super::IndexArg;
 use crate::search::{Hit, SearchOptions, Searcher, query, snippet};
 
@@ -69,52 +71,6 @@ pub struct Args {
     /// Colour matches.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
-}
-
-/// A hit as `--json` prints it: the documented fields, in this order.
-#[derive(Debug, Serialize)]
-pub(super) struct JsonHit<'a> {
-    rank: usize,
-    score: f32,
-    id: &'a str,
-    path: &'a str,
-    title: &'a str,
-    date: Option<&'a str>,
-    source: Option<&'a str>,
-    author: Option<&'a str>,
-    url: Option<&'a str>,
-    passage: u64,
-    passages: u64,
-    text: &'a str,
-    byte_start: u64,
-    byte_end: u64,
-    char_start: u64,
-    char_end: u64,
-    highlights: &'a [(usize, usize)],
-}
-
-impl<'a> From<&'a Hit> for JsonHit<'a> {
-    fn from(h: &'a Hit) -> Self {
-        JsonHit {
-            rank: h.rank,
-            score: h.score,
-            id: &h.id,
-            path: &h.path,
-            title: &h.title,
-            date: h.date.as_deref(),
-            source: h.source.as_deref(),
-            author: h.author.as_deref(),
-            url: h.url.as_deref(),
-            passage: h.passage,
-            passages: h.passages,
-            text: &h.text,
-            byte_start: h.byte_start,
-            byte_end: h.byte_end,
-            char_start: h.char_start,
-            char_end: h.char_end,
-            highlights: &h.highlights,
-        }
-    }
 }
 
 /// Runs `kosearch search`.
