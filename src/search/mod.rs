@@ -3,7 +3,7 @@
 //!
 //! How a query word becomes terms: it is analysed exactly like the text, so `GPU를` looks for
 //! `gpu` and `모델들` for `모델`. A word's *finest terms* are its morphemes, with a compound
-//! replaced by its parts (`소형언어모델` → 소형, 언어, 모델). Since the index holds a compound
+//! replaced by its parts (`소형언어모델` → 소형, 언어, 모델; [`crate::analysis::terms`]). Since the index holds a compound
 //! whole *and* its parts at consecutive positions, the parts find both the compound and the
 //! spaced form `소형 언어 모델`. An ordinary word matches any of its finest terms, each scored
 //! like a term of its own but with the word's weight shared among them: a query word counts
@@ -60,6 +60,7 @@ use tantivy::schema::{Field, Value};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, IndexReader, Term};
 
+use crate::analysis::terms::WordTerms;
 use crate::analysis::tokenizer::{bigrams, pair_term};
 use crate::analysis::{Scratch, TokenKind};
 use crate::error::{Error, Result};
@@ -227,13 +228,6 @@ struct Ranked {
     addr: DocAddress,
     article: String,
     passage: u64,
-}
-
-/// One analysed query word: its finest terms with positions, and its compound wholes.
-#[derive(Debug, Default, Clone)]
-struct WordTerms {
-    fine: Vec<(usize, String)>,
-    wholes: Vec<String>,
 }
 
 impl Searcher {
@@ -652,10 +646,9 @@ impl Compiler<'_> {
                 }
                 if !phrase {
                     // Synonyms: every other member of the word's groups, as a phrase.
-                    let key: Vec<String> = word.fine.iter().map(|(_, t)| t.clone()).collect();
                     let expansions: Vec<String> = self
                         .synonyms
-                        .expansions(&key)
+                        .expansions(&word.finest())
                         .into_iter()
                         .map(str::to_string)
                         .collect();
@@ -745,13 +738,7 @@ impl Compiler<'_> {
         if let Some(w) = self.in_context.get(&(text.as_ptr() as usize, text.len())) {
             return w.clone();
         }
-        let mut tokens = Vec::new();
-        self.ko.analyzer.analyze(text, &mut self.scratch, |t| {
-            if t.indexed {
-                tokens.push((t.kind, t.position, t.term.to_string()));
-            }
-        });
-        word_terms(tokens)
+        WordTerms::of(&self.ko.analyzer, text, &mut self.scratch)
     }
 
     /// Analyses the query's words together, as the text around them would be: the words
@@ -791,7 +778,7 @@ impl Compiler<'_> {
         });
         for (w, toks) in words.iter().zip(tokens) {
             self.in_context
-                .insert((w.as_ptr() as usize, w.len()), word_terms(toks));
+                .insert((w.as_ptr() as usize, w.len()), WordTerms::fold(toks));
         }
     }
 
@@ -900,42 +887,6 @@ fn default_fields(
             scaled(title_q, PHRASE_TITLE_WEIGHT * weight),
         ),
     ])
-}
-
-/// Folds a word's indexed tokens `(kind, position, term)` into its finest terms (a
-/// compound's parts instead of the compound) and its compound wholes.
-fn word_terms(tokens: Vec<(TokenKind, usize, String)>) -> WordTerms {
-    let mut fine = Vec::new();
-    let mut wholes = Vec::new();
-    // The last morpheme, and whether parts of it followed.
-    let mut pending: Option<(usize, String)> = None;
-    let mut parts_of_pending = false;
-    let mut flush = |pending: Option<(usize, String)>, had_parts: bool, fine: &mut Vec<_>| {
-        if let Some(m) = pending {
-            if had_parts {
-                wholes.push(m.1);
-            } else {
-                fine.push(m);
-            }
-        }
-    };
-    for (kind, position, term) in tokens {
-        match kind {
-            TokenKind::Morpheme => {
-                flush(pending.take(), parts_of_pending, &mut fine);
-                pending = Some((position, term));
-                parts_of_pending = false;
-            }
-            TokenKind::Part => {
-                parts_of_pending = true;
-                fine.push((position, term));
-            }
-        }
-    }
-    flush(pending.take(), parts_of_pending, &mut fine);
-    fine.sort_by_key(|(p, _)| *p);
-    fine.dedup_by_key(|(p, _)| *p);
-    WordTerms { fine, wholes }
 }
 
 /// One term, scored by kosearch's BM25 ([`bm25`]).
