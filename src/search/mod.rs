@@ -308,16 +308,6 @@ impl Searcher {
         })
     }
 
-    /// Runs a query.
-    pub fn search(&self, node: &Node, options: &SearchOptions) -> Result<Results> {
-        let Some(compiled) = self.compile(node) else {
-            return Err(Error::Config(
-                "the query has no word to search for (only particles or punctuation)".into(),
-            ));
-        };
-        self.run(&compiled, options)
-    }
-
     /// Runs a compiled query: the page of hits `options` asks for, and the total.
     pub fn run(&self, compiled: &Compiled, options: &SearchOptions) -> Result<Results> {
         let searcher = self.reader.searcher();
