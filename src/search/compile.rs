@@ -368,3 +368,8 @@ impl Compiler<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod render;
+#[cfg(test)]
+mod tests;
