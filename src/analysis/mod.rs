@@ -10,10 +10,12 @@
 //! `GPU`, `가격` at consecutive positions and a phrase query matches both. A compound sits at
 //! its first part's position with a position length of its part count.
 //!
-//! [`tokenizer`] wraps this as a tantivy tokenizer registered as [`ANALYZER_NAME`].
+//! [`tokenizer`] wraps this as a tantivy tokenizer registered as [`ANALYZER_NAME`]; [`terms`]
+//! folds a word's tokens into the finest terms that search compares words by.
 
 pub mod lattice;
 pub mod normalize;
+pub mod terms;
 pub mod tokenizer;
 pub mod userdic;
 

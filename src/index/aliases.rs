@@ -23,6 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::terms::{FinestTerms, finest_terms};
+
 /// A parenthetical pair found in one article: `(term, alias)` as written.
 pub type Pair = (String, String);
 
@@ -212,11 +214,11 @@ pub struct Alias {
     pub sources: Vec<String>,
     /// The term's finest analysed terms, which search compares query words with (written
     /// by [`refresh`] so that a search need not analyse every alias again).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub term_key: Vec<String>,
+    #[serde(default, skip_serializing_if = "FinestTerms::is_empty")]
+    pub term_key: FinestTerms,
     /// The alias's finest analysed terms.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub alias_key: Vec<String>,
+    #[serde(default, skip_serializing_if = "FinestTerms::is_empty")]
+    pub alias_key: FinestTerms,
 }
 
 /// Tallies `(file, pairs)` and keeps the pairs that pass the thresholds (module docs).
@@ -247,8 +249,8 @@ pub fn tally<'a>(files: impl IntoIterator<Item = (&'a str, &'a [Pair])>) -> Vec<
                 count,
                 kind,
                 sources,
-                term_key: Vec::new(),
-                alias_key: Vec::new(),
+                term_key: FinestTerms::default(),
+                alias_key: FinestTerms::default(),
             });
         }
     }
@@ -311,8 +313,8 @@ pub fn refresh(ko: &super::KoIndex) -> crate::Result<Vec<Alias>> {
     let mut aliases = tally(files.iter().map(|(p, v)| (p.as_str(), v.as_slice())));
     let mut scratch = crate::analysis::Scratch::default();
     for a in &mut aliases {
-        a.term_key = crate::search::synonyms::finest_terms(&ko.analyzer, &a.term, &mut scratch);
-        a.alias_key = crate::search::synonyms::finest_terms(&ko.analyzer, &a.alias, &mut scratch);
+        a.term_key = finest_terms(&ko.analyzer, &a.term, &mut scratch);
+        a.alias_key = finest_terms(&ko.analyzer, &a.alias, &mut scratch);
     }
     let json = serde_json::to_string_pretty(&aliases).map_err(|e| Error::Config(e.to_string()))?;
     super::write_atomically(&ko.path.join(ALIASES_FILE), json.as_bytes())?;

@@ -8,13 +8,15 @@
 //! 파인튜닝 = 미세조정 = 세부조정 = fine-tuning
 //! ```
 //!
-//! Members are compared by their analysed terms, so `GPU를` in a query matches the member
+//! Members are compared by their finest terms ([`crate::analysis::terms`]), the same fold of
+//! the analyser's tokens that query words get, so `GPU를` in a query matches the member
 //! `GPU`, and `그래픽 처리 장치` the member `그래픽처리장치`. A query word that matches a
 //! member is also looked up as every other member of its group, with less weight.
 
 use std::path::Path;
 
-use crate::analysis::{Analyzer, Scratch, TokenKind};
+use crate::analysis::terms::{FinestTerms, finest_terms};
+use crate::analysis::{Analyzer, Scratch};
 use crate::error::{Error, Result};
 
 /// The groups of a synonyms file.
@@ -23,36 +25,7 @@ pub struct Synonyms {
     /// Each group's members as written.
     groups: Vec<Vec<String>>,
     /// Each member's finest analysed terms, with its group.
-    keys: Vec<(Vec<String>, usize)>,
-}
-
-/// The finest indexed terms of a text: morphemes, with compounds replaced by their parts.
-pub fn finest_terms(analyzer: &Analyzer, text: &str, scratch: &mut Scratch) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut whole: Option<String> = None;
-    let mut had_parts = false;
-    analyzer.analyze(text, scratch, |t| {
-        if !t.indexed {
-            return;
-        }
-        match t.kind {
-            TokenKind::Morpheme => {
-                if let Some(w) = whole.take().filter(|_| !had_parts) {
-                    out.push(w);
-                }
-                whole = Some(t.term.to_string());
-                had_parts = false;
-            }
-            TokenKind::Part => {
-                had_parts = true;
-                out.push(t.term.to_string());
-            }
-        }
-    });
-    if let Some(w) = whole.filter(|_| !had_parts) {
-        out.push(w);
-    }
-    out
+    keys: Vec<(FinestTerms, usize)>,
 }
 
 impl Synonyms {
@@ -112,8 +85,8 @@ impl Synonyms {
 
     /// Adds a group whose members' finest terms ([`finest_terms`]) are known already, as
     /// `(member, terms)`; otherwise as [`Synonyms::add_group`].
-    pub fn add_keyed_group(&mut self, members: Vec<(String, Vec<String>)>) {
-        let keyed: Vec<(String, Vec<String>)> =
+    pub fn add_keyed_group(&mut self, members: Vec<(String, FinestTerms)>) {
+        let keyed: Vec<(String, FinestTerms)> =
             members.into_iter().filter(|(_, t)| !t.is_empty()).collect();
         if keyed.len() < 2 || keyed.iter().all(|(_, t)| *t == keyed[0].1) {
             return;
@@ -128,17 +101,17 @@ impl Synonyms {
     }
 
     /// The other members of every group that a word with these finest terms belongs to.
-    pub fn expansions(&self, terms: &[String]) -> Vec<&str> {
+    pub fn expansions(&self, terms: &FinestTerms) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for (key, group) in &self.keys {
-            if key.as_slice() != terms {
+            if key != terms {
                 continue;
             }
             for (member, (other, _)) in self.groups[*group]
                 .iter()
                 .zip(self.keys.iter().filter(|(_, g)| g == group))
             {
-                if other.as_slice() != terms && !out.contains(&member.as_str()) {
+                if other != terms && !out.contains(&member.as_str()) {
                     out.push(member);
                 }
             }

@@ -1,0 +1,264 @@
+//! What queries compile to, over a small index built for each test, in the notation of
+//! [`render`](super::render).
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, OnceLock};
+
+use tempfile::TempDir;
+
+use super::render::{number, render};
+use crate::analysis::AnalyzerConfig;
+use crate::dictionary::KoDictionary;
+use crate::index::KoIndex;
+use crate::index::update::{self, UpdateOptions};
+use crate::ingest::parse::FieldMap;
+use crate::passage::PassageOptions;
+use crate::search::synonyms::Synonyms;
+use crate::search::{Compiled, Searcher, bm25, query};
+
+/// The articles of the test index: `(file, title, text)`.
+const ARTICLES: [(&str, &str, &str); 4] = [
+    (
+        "gpu.txt",
+        "GPU 가격이 오른다",
+        "데이터센터 GPU 가격이 크게 올랐다. 그래픽카드 가격도 올랐다.",
+    ),
+    (
+        "slm.txt",
+        "소형언어모델의 시대",
+        "소형언어모델은 적은 비용으로 파인튜닝할 수 있다. 소형 언어 모델이 늘었다.",
+    ),
+    (
+        "train.txt",
+        "열차 노선 개편",
+        "새 열차 노선이 생겼다. 교토의 열차 가격도 올랐다.",
+    ),
+    (
+        "graphics.txt",
+        "그래픽처리장치 수요",
+        "그래픽처리장치 수요가 늘고 가격이 올랐다. 비용이 든다.",
+    ),
+];
+
+fn dictionary() -> Arc<KoDictionary> {
+    static DICT: OnceLock<Arc<KoDictionary>> = OnceLock::new();
+    DICT.get_or_init(|| Arc::new(KoDictionary::open_default().expect("the dictionary opens")))
+        .clone()
+}
+
+/// A searcher over [`ARTICLES`] (with the project's user dictionary), expanding with the
+/// synonyms file `synonyms`; the folder goes when the test ends.
+fn searcher(synonyms: &str) -> (TempDir, Searcher) {
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = tmp.path().join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    for (file, title, text) in ARTICLES {
+        std::fs::write(articles.join(file), format!("{title}\n\n{text}\n")).unwrap();
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = AnalyzerConfig {
+        user_dictionary: Some(root.join("data").join("userdic.csv")),
+        ..AnalyzerConfig::default()
+    };
+    let ko = KoIndex::create(
+        &tmp.path().join("idx"),
+        dictionary(),
+        config,
+        PassageOptions::default(),
+        FieldMap::default(),
+    )
+    .unwrap();
+    let options = UpdateOptions {
+        jobs: 1,
+        ..UpdateOptions::default()
+    };
+    let summary = update::update(
+        &ko,
+        &[articles],
+        &options,
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        (summary.passages, summary.failed.len()),
+        (4, 0),
+        "{summary:?}"
+    );
+    let synonyms = Synonyms::parse(synonyms, &ko.analyzer).unwrap();
+    let mut searcher = Searcher::new(ko).unwrap();
+    searcher.set_synonyms(synonyms);
+    (tmp, searcher)
+}
+
+/// `q` compiled by `searcher`, with its query rendered.
+fn compile(searcher: &Searcher, q: &str) -> (String, Compiled) {
+    let node = query::parse(q).unwrap();
+    let compiled = searcher.compile(&node).expect("the query has a word");
+    let rendered = render(&compiled, &searcher.index().index.schema());
+    (rendered, compiled)
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn a_compound_is_looked_up_by_its_parts_sharing_one_words_weight() {
+    let (_tmp, s) = searcher("");
+    let (q, c) = compile(&s, "소형언어모델 가격");
+    assert_eq!(
+        q,
+        "(+(((text+title:소형^0.333 text+title:언어^0.333 text+title:모델^0.333)) \
+         (text+title:가격)) \
+         (pairs:소형+언어 pairs:언어+모델 pairs:모델+가격)^0.6 \
+         (bigrams:소형 bigrams:형언 bigrams:언어 bigrams:어모 bigrams:모델 bigrams:가격)^0.2)"
+    );
+    // The whole is highlighted too; nothing is unknown or expanded.
+    let terms: Vec<&str> = c.terms.iter().map(String::as_str).collect();
+    assert_eq!(terms, ["가격", "모델", "소형", "소형언어모델", "언어"]);
+    assert!(c.unknown.is_empty() && c.expansions.is_empty());
+}
+
+#[test]
+fn a_phrase_is_a_phrase_query_in_the_text_and_at_half_weight_in_the_title() {
+    let (_tmp, s) = searcher("");
+    let (q, c) = compile(&s, "\"소형 언어 모델\"");
+    assert_eq!(q, "(text:\"소형 언어 모델\" title:\"소형 언어 모델\"^0.5)");
+    // A phrase is no free word: no pair or bigram bonus.
+    assert!(c.pairs.is_empty() && c.bigrams.is_empty());
+    // A quoted compound: its parts' phrase or the whole, whichever scores best.
+    let (q, _) = compile(&s, "\"소형언어모델\"");
+    assert_eq!(
+        q,
+        "(max(text:\"소형 언어 모델\" | text:소형언어모델) \
+         max(title:\"소형 언어 모델\" | title:소형언어모델)^0.5)"
+    );
+}
+
+#[test]
+fn a_required_word_is_strict_and_still_earns_the_bonuses() {
+    let (_tmp, s) = searcher("");
+    let (q, _) = compile(&s, "+파인튜닝 비용");
+    assert_eq!(
+        q,
+        "(+(+(max(text:\"파인 튜닝\" | text:파인튜닝) max(title:\"파인 튜닝\" | title:파인튜닝)^0.5) \
+         (text+title:비용)) \
+         (pairs:파인+튜닝 pairs:튜닝+비용)^0.6 \
+         (bigrams:파인 bigrams:인튜 bigrams:튜닝 bigrams:비용)^0.2)"
+    );
+}
+
+#[test]
+fn a_negated_word_excludes_and_is_neither_highlighted_nor_a_bonus() {
+    let (_tmp, s) = searcher("");
+    let (q, c) = compile(&s, "GPU -가격");
+    // GPU has no Hangul bigram and no neighbour: no bonus at all.
+    assert_eq!(q, "((text+title:gpu) -(text+title:가격))");
+    assert_eq!(c.terms.into_iter().collect::<Vec<_>>(), ["gpu"]);
+    // A negated group: its words only exclude.
+    let (q, c) = compile(&s, "가격 -(노선 OR 열차)");
+    assert_eq!(
+        q,
+        "(+((text+title:가격) -((text+title:노선) (text+title:열차))) (bigrams:가격)^0.2)"
+    );
+    assert!(c.pairs.is_empty());
+}
+
+#[test]
+fn field_values_are_looked_up_in_their_field_alone() {
+    let (_tmp, s) = searcher("");
+    // title: as an ordinary word (any part), path: as the path is split.
+    let (q, _) = compile(&s, "title:소형언어모델");
+    assert_eq!(q, "(title:소형^0.333 title:언어^0.333 title:모델^0.333)");
+    let (q, _) = compile(&s, "title:\"소형언어모델\"");
+    assert_eq!(q, "max(title:\"소형 언어 모델\" | title:소형언어모델)");
+    let (q, c) = compile(&s, "path:AI/Finetune 가격");
+    assert_eq!(
+        q,
+        "(+(path_text:\"ai finetune\" (text+title:가격)) (bigrams:가격)^0.2)"
+    );
+    assert!(c.terms.contains("ai") && c.terms.contains("가격"));
+    let (q, _) = compile(&s, "author:김민준 source:\"테크 데일리\"");
+    assert_eq!(q, "(author:김민준 source:\"테크 데일리\")");
+}
+
+#[test]
+fn a_word_the_index_lacks_is_looked_up_by_its_bigrams_at_one_words_weight() {
+    let (_tmp, s) = searcher("");
+    let (q, c) = compile(&s, "뷁쀍뒑");
+    assert_eq!(
+        q,
+        "(+((text+title:뷁^0.5 text+title:쀍뒑^0.5) (bigrams:뷁쀍^0.5 bigrams:쀍뒑^0.5)) \
+         (pairs:뷁+쀍뒑)^0.6 (bigrams:뷁쀍 bigrams:쀍뒑)^0.2)"
+    );
+    assert_eq!(
+        c.unknown,
+        [("뷁쀍뒑".to_string(), strings(&["뷁쀍", "쀍뒑"]))]
+    );
+    // Highlights mark the bigrams that stand in for it.
+    assert!(c.marks().contains("쀍뒑") && c.marks().contains("뷁쀍"));
+    // A word the index holds, or a required one, has no stand-in.
+    assert!(compile(&s, "가격").1.unknown.is_empty());
+    assert!(compile(&s, "+뷁쀍뒑").1.unknown.is_empty());
+}
+
+#[test]
+fn a_synonym_as_common_as_the_word_is_a_phrase_at_the_expansion_weight() {
+    let (_tmp, s) = searcher("비용 = 가격\n");
+    // 가격 is in three passages, 비용 in two: the synonym keeps the full expansion weight.
+    let (q, c) = compile(&s, "비용");
+    assert_eq!(
+        q,
+        "(+(text+title:비용 text:가격^0.5 title:가격^0.25) (bigrams:비용)^0.2)"
+    );
+    assert_eq!(c.expansions, [("비용".to_string(), "가격".to_string())]);
+    assert!(c.terms.contains("가격"));
+    // A phrase is not expanded; a negated word is, without reporting it.
+    assert!(compile(&s, "\"비용\"").1.expansions.is_empty());
+    let (q, c) = compile(&s, "열차 -비용");
+    assert_eq!(
+        q,
+        "(+((text+title:열차) -(text+title:비용 text:가격^0.5 title:가격^0.25)) \
+         (bigrams:열차)^0.2)"
+    );
+    assert!(c.expansions.is_empty() && !c.terms.contains("가격"));
+}
+
+#[test]
+fn a_rarer_synonym_weighs_the_words_idf_over_its_own() {
+    let (_tmp, s) = searcher("GPU = 그래픽처리장치\n");
+    // GPU를 is the member GPU by its finest terms.
+    let (q, c) = compile(&s, "GPU를");
+    assert_eq!(
+        c.expansions,
+        [("GPU를".to_string(), "그래픽처리장치".to_string())]
+    );
+    // 8 documents (4 passages, 4 file records); in the texts gpu is in 1, 그래픽 in 2 (as
+    // a part of 그래픽카드 and of 그래픽처리장치), 처리 and 장치 in 1. The expansion weight
+    // 0.5 times gpu's IDF over the sum of its three terms' IDFs: well below 0.5.
+    let (one, two) = (bm25::idf(1, 8), bm25::idf(2, 8));
+    let w = 0.5 * one / (two + one + one);
+    assert!(w < 0.25, "{w}");
+    let (w, half) = (number(w), number(w * 0.5));
+    assert_eq!(
+        q,
+        format!(
+            "(text+title:gpu max(text:\"그래픽 처리 장치\" | text:그래픽처리장치)^{w} \
+             max(title:\"그래픽 처리 장치\" | title:그래픽처리장치)^{half})"
+        )
+    );
+}
+
+#[test]
+fn each_word_is_analysed_at_its_own_place_in_the_query() {
+    let (_tmp, s) = searcher("");
+    let terms = |q: &str| compile(&s, q).1.terms.into_iter().collect::<Vec<_>>();
+    // Alone, 노선인 reads 노/선인; after 열차, as in the text, 노선/인.
+    assert_eq!(terms("노선인"), ["노", "선인"]);
+    assert_eq!(terms("열차 노선인"), ["노선", "열차"]);
+    // The same word twice keeps both readings: 교토/의 first, 교/토의 after 13일.
+    let (_, c) = compile(&s, "교토의 13일 교토의");
+    let pairs: Vec<String> = c.pairs.iter().map(|(a, b)| format!("{a}+{b}")).collect();
+    assert_eq!(pairs, ["교토+13", "13+일", "일+교", "교+토의"]);
+}

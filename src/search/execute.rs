@@ -1,0 +1,283 @@
+//! Running a compiled query on one index: the hits ranked (score, then article and passage,
+//! so the order is the same on every run and every layout of the index; ties at a page's
+//! cut-off through [`ties`](super::ties)), capped per article, paged, and only the page's
+//! documents loaded, with their highlights ([`snippet`]).
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur as TOccur, Query, RangeQuery};
+use tantivy::{DocAddress, IndexReader, Term};
+
+use super::compile::{self, Compiled};
+use super::hits::{Hit, Results, SearchOptions};
+use super::query::Node;
+use super::synonyms::Synonyms;
+use super::{bm25, snippet, ties};
+use crate::error::{Error, Result};
+use crate::index::KoIndex;
+use crate::index::schema::KIND_FILE;
+
+/// Searches one index.
+pub struct Searcher {
+    ko: KoIndex,
+    reader: IndexReader,
+    synonyms: Synonyms,
+}
+
+impl std::fmt::Debug for Searcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Searcher").field("index", &self.ko).finish()
+    }
+}
+
+/// A hit before its document is loaded: what ranking and the per-article cap need.
+struct Ranked {
+    score: f32,
+    addr: DocAddress,
+    article: String,
+    passage: u64,
+}
+
+impl Searcher {
+    /// A searcher over the last commit of `ko`.
+    pub fn new(ko: KoIndex) -> Result<Searcher> {
+        let reader = ko.reader()?;
+        Ok(Searcher {
+            ko,
+            reader,
+            synonyms: Synonyms::default(),
+        })
+    }
+
+    /// Expands query words with these synonyms (none by default).
+    pub fn set_synonyms(&mut self, synonyms: Synonyms) {
+        self.synonyms = synonyms;
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &KoIndex {
+        &self.ko
+    }
+
+    /// Turns a parsed query into a tantivy query. `None` when no word of it yields a term
+    /// (a query of particles only).
+    pub fn compile(&self, node: &Node) -> Option<Compiled> {
+        compile::compile(&self.ko, self.reader.searcher(), &self.synonyms, node)
+    }
+
+    /// Runs a compiled query: the page of hits `options` asks for, and the total.
+    pub fn run(&self, compiled: &Compiled, options: &SearchOptions) -> Result<Results> {
+        let searcher = self.reader.searcher();
+        let (total, ranked) = self.ranked(
+            &searcher,
+            compiled,
+            options,
+            Some(options.offset.saturating_add(options.limit)),
+        )?;
+        let start = options.offset.min(ranked.len());
+        let end = options
+            .offset
+            .saturating_add(options.limit)
+            .min(ranked.len());
+        let marks = options.highlights.then(|| compiled.marks());
+        let hits = self.load(&searcher, marks.as_deref(), &ranked[start..end], start)?;
+        Ok(Results { total, hits })
+    }
+
+    /// Every hit from `options.offset` on (at most `limit`, or all when `limit` is `None`),
+    /// in rank order, handed to `f` one at a time: only the ranking keys of all hits are held,
+    /// never their documents. Returns how many were handed over.
+    pub fn for_each(
+        &self,
+        compiled: &Compiled,
+        options: &SearchOptions,
+        limit: Option<usize>,
+        mut f: impl FnMut(Hit) -> Result<()>,
+    ) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let wanted = limit.map(|l| options.offset.saturating_add(l));
+        let (_, ranked) = self.ranked(&searcher, compiled, options, wanted)?;
+        let end = limit.map_or(ranked.len(), |l| {
+            options.offset.saturating_add(l).min(ranked.len())
+        });
+        let start = options.offset.min(end);
+        let marks = options.highlights.then(|| compiled.marks());
+        let mut n = 0;
+        // A batch at a time: its documents read in order, its highlights found on all cores.
+        for (b, batch) in ranked[start..end].chunks(256).enumerate() {
+            for h in self.load(&searcher, marks.as_deref(), batch, start + b * 256)? {
+                f(h)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// The hits of `ranked`, the first at rank `before + 1`: their documents, read in order,
+    /// and, given the terms to mark ([`Compiled::marks`]), their highlights (a second
+    /// analysis of each passage, the costly part), found on all cores.
+    fn load(
+        &self,
+        searcher: &tantivy::Searcher,
+        marks: Option<&BTreeSet<String>>,
+        ranked: &[Ranked],
+        before: usize,
+    ) -> Result<Vec<Hit>> {
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (i, r) in ranked.iter().enumerate() {
+            let mut h = self.hit(searcher, r.score, r.addr)?;
+            h.rank = before + i + 1;
+            hits.push(h);
+        }
+        if let Some(marks) = marks {
+            use rayon::prelude::*;
+            hits.par_iter_mut().for_each(|h| {
+                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, marks);
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The query with the date filter applied.
+    fn filtered(&self, compiled: &Compiled, options: &SearchOptions) -> Box<dyn Query> {
+        let f = &self.ko.fields;
+        if options.since.is_none() && options.until.is_none() {
+            return compiled.query.box_clone();
+        }
+        let bound = |d: Option<i64>| match d {
+            Some(d) => Bound::Included(Term::from_field_i64(f.date_num, d)),
+            None => Bound::Unbounded,
+        };
+        let range = RangeQuery::new(bound(options.since), bound(options.until));
+        Box::new(BooleanQuery::new(vec![
+            (TOccur::Must, compiled.query.box_clone()),
+            (TOccur::Must, Box::new(range)),
+        ]))
+    }
+
+    /// The first `wanted` hits (all when `None`) in rank order, capped per article, with the
+    /// total number of matching passages. Keys come from fast fields; no document is loaded.
+    fn ranked(
+        &self,
+        searcher: &tantivy::Searcher,
+        compiled: &Compiled,
+        options: &SearchOptions,
+        wanted: Option<usize>,
+    ) -> Result<(usize, Vec<Ranked>)> {
+        let err = |e| Error::tantivy(&self.ko.path, e);
+        let query = self.filtered(compiled, options);
+        let files = Term::from_field_text(self.ko.fields.kind, KIND_FILE);
+        let stats = bm25::PassageStatistics::new(searcher, &files).map_err(err)?;
+        // One more than asked for, to see whether a tie crosses the cut (see `ties`).
+        let top_docs = |n: usize| TopDocs::with_limit(n.saturating_add(1)).order_by_score();
+        let best = |top: &mut Vec<(f32, DocAddress)>, n: usize| -> Result<()> {
+            if let Some(score) = ties::cut(top, n) {
+                let tied = searcher
+                    .search_with_statistics_provider(&*query, &ties::ScoreEquals(score), &stats)
+                    .map_err(err)?;
+                top.extend(tied);
+            }
+            Ok(())
+        };
+        // A page: the total and the first hits in one pass over the matches. Everything: the
+        // total first (a pass without scores), to know how many to rank.
+        let (total, mut fetch, mut top) = match wanted {
+            Some(w) => {
+                // No more than the index holds: a limit is also the size of a buffer.
+                let fetch = if options.per_article.is_some() {
+                    w.saturating_mul(4).saturating_add(20)
+                } else {
+                    w
+                }
+                .min(searcher.num_docs() as usize);
+                let (total, mut top) = searcher
+                    .search_with_statistics_provider(&*query, &(Count, top_docs(fetch)), &stats)
+                    .map_err(err)?;
+                best(&mut top, fetch)?;
+                (total, fetch, top)
+            }
+            None => {
+                let total = searcher.search(&*query, &Count).map_err(err)?;
+                let top = searcher
+                    .search_with_statistics_provider(&*query, &top_docs(total), &stats)
+                    .map_err(err)?;
+                (total, total, top)
+            }
+        };
+        loop {
+            let exhausted = top.len() >= total || top.len() < fetch;
+            let mut ranked = self.keys(searcher, top)?;
+            // Score, then article and passage: the same order whatever the index's layout.
+            ranked.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.article.cmp(&b.article))
+                    .then_with(|| a.passage.cmp(&b.passage))
+            });
+            if let Some(cap) = options.per_article {
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                ranked.retain(|r| {
+                    let n = seen.entry(r.article.clone()).or_default();
+                    *n += 1;
+                    *n <= cap
+                });
+            }
+            if exhausted || wanted.is_none_or(|w| ranked.len() >= w) {
+                return Ok((total, ranked));
+            }
+            fetch = (fetch * 4).min(total);
+            top = searcher
+                .search_with_statistics_provider(&*query, &top_docs(fetch), &stats)
+                .map_err(err)?;
+            best(&mut top, fetch)?;
+        }
+    }
+
+    /// The ranking keys (article, passage) of hits, from fast fields.
+    fn keys(
+        &self,
+        searcher: &tantivy::Searcher,
+        top: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<Ranked>> {
+        let corrupt = |e: tantivy::TantivyError| Error::tantivy(&self.ko.path, e);
+        let mut columns = HashMap::new();
+        let mut out = Vec::with_capacity(top.len());
+        let mut article = String::new();
+        for (score, addr) in top {
+            let (articles, passages) = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    let articles = ff.str("article").map_err(corrupt)?.ok_or_else(|| {
+                        Error::Config("schema: article is not a fast field".into())
+                    })?;
+                    let passages = ff.u64("passage").map_err(corrupt)?;
+                    v.insert((articles, passages))
+                }
+            };
+            article.clear();
+            if let Some(ord) = articles.term_ords(addr.doc_id).next() {
+                articles
+                    .ord_to_str(ord, &mut article)
+                    .map_err(|e| Error::io(&self.ko.path, e))?;
+            }
+            out.push(Ranked {
+                score,
+                addr,
+                article: article.clone(),
+                passage: passages.first(addr.doc_id).unwrap_or(0),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The hit stored at `addr`, with its score (its rank and highlights still to fill in).
+    fn hit(&self, searcher: &tantivy::Searcher, score: f32, addr: DocAddress) -> Result<Hit> {
+        let doc: tantivy::TantivyDocument = searcher
+            .doc(addr)
+            .map_err(|e| Error::tantivy(&self.ko.path, e))?;
+        Ok(Hit::read(&doc, &self.ko.fields, score))
+    }
+}
