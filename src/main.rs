@@ -13,7 +13,7 @@ fn main() -> ExitCode {
             if kosearch::cli::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("kosearch: {err:#}");
+            eprintln!("kosearch: {}", kosearch::cli::message(&err));
             ExitCode::from(kosearch::cli::EXIT_ERROR)
         }
     }

@@ -10,9 +10,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use kosearch::cli::ExpandArgs;
 use kosearch::dictionary::KoDictionary;
 use kosearch::index::KoIndex;
+use kosearch::search::synonyms::Synonyms;
 use kosearch::search::{SearchOptions, Searcher, query};
 
 fn main() {
@@ -35,11 +35,10 @@ fn main() {
     let dict = Arc::new(KoDictionary::open_default().expect("dictionary"));
     let ko = KoIndex::open(std::path::Path::new(index), dict).expect("index");
     let mut searcher = Searcher::new(ko).expect("searcher");
-    let expand = ExpandArgs {
-        synonyms: None,
-        no_expand: false,
-    };
-    searcher.set_synonyms(expand.load(searcher.index()).expect("synonyms"));
+    // As `kosearch search` expands: data/synonyms.txt and the aliases the index mined.
+    let file = std::path::Path::new(kosearch::cli::DEFAULT_SYNONYMS);
+    let synonyms = Synonyms::for_index(searcher.index(), Some(file).filter(|f| f.is_file()));
+    searcher.set_synonyms(synonyms.expect("synonyms"));
     let rounds: usize = std::env::var("BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())

@@ -147,10 +147,10 @@ impl Analyzer {
     ) -> Result<Analyzer> {
         for tag in &config.keep_pos {
             if !userdic::TAGS.contains(&tag.as_str()) {
-                return Err(Error::Config(format!(
-                    "unknown part of speech {tag} in the POS filter (one of {})",
-                    userdic::TAGS.join(" ")
-                )));
+                return Err(Error::UnknownPos {
+                    tag: tag.clone(),
+                    known: userdic::TAGS.join(" "),
+                });
             }
         }
         let keep: HashSet<String> = config.keep_pos.iter().cloned().collect();

@@ -2,14 +2,12 @@
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use serde::Serialize;
 
 use super::AnalysisArgs;
 use crate::analysis::{Analyzer, Scratch, TokenKind, TokenRef};
-use crate::dictionary::KoDictionary;
 
 /// Arguments of `kosearch analyze`.
 #[derive(Debug, clap::Args)]
@@ -41,8 +39,7 @@ struct JsonToken<'a> {
 
 /// Runs `kosearch analyze`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let dict = Arc::new(KoDictionary::open_default()?);
-    let analyzer = Analyzer::new(dict, args.analysis.config())?;
+    let analyzer = Analyzer::new(super::open::dictionary()?, args.analysis.config())?;
     let mut scratch = Scratch::default();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use super::IndexArg;
 use crate::export::Writer;
-use crate::search::{SearchOptions, Searcher, query};
+use crate::search::query;
 use anyhow::{Context, bail};
 
 /// Output formats (`crate::export::Format`).
@@ -81,19 +81,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.excel && format != crate::export::Format::Csv {
         bail!("--excel: only for CSV output");
     }
-    let (per_article, since, until) = args.filter.resolve()?;
-    let options = SearchOptions {
-        limit: 0,
-        offset: 0,
-        per_article,
-        since,
-        until,
-        highlights: true,
-    };
-    let ko = args.verify.open(&args.index.path())?;
-    let mut searcher = Searcher::new(ko)?;
-    let synonyms = args.expand.load(searcher.index())?;
-    searcher.set_synonyms(synonyms);
+    // Every hit: `for_each` takes the limit.
+    let options = args.filter.resolve(0, 0)?;
+    let searcher = super::open::searcher(&args.index, &args.verify, &args.expand)?;
     let compiled = searcher.compile(&node);
 
     let export = |out: &mut dyn Write| -> anyhow::Result<usize> {

@@ -1,6 +1,8 @@
 //! The options `search` and `export` share for which hits they keep: `--per-article`,
 //! `--since`, `--until`.
 
+use crate::search::SearchOptions;
+
 /// Which hits to keep.
 #[derive(Debug, Clone, clap::Args)]
 pub struct FilterArgs {
@@ -16,16 +18,20 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
+    /// The search options these flags make, with `limit` hits from `offset`:
     /// `--per-article` (at least 1), and `--since`/`--until` as `YYYYMMDD`.
-    pub fn resolve(&self) -> anyhow::Result<(Option<usize>, Option<i64>, Option<i64>)> {
+    pub fn resolve(&self, limit: usize, offset: usize) -> anyhow::Result<SearchOptions> {
         let day = |flag: &str, s: &Option<String>, end: bool| {
             s.as_deref().map(|s| parse_day(flag, s, end)).transpose()
         };
-        Ok((
-            self.per_article.map(|n| n.max(1)),
-            day("--since", &self.since, false)?,
-            day("--until", &self.until, true)?,
-        ))
+        Ok(SearchOptions {
+            limit,
+            offset,
+            per_article: self.per_article.map(|n| n.max(1)),
+            since: day("--since", &self.since, false)?,
+            until: day("--until", &self.until, true)?,
+            highlights: true,
+        })
     }
 }
 

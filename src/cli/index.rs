@@ -10,11 +10,11 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use super::{AnalysisArgs, IndexArg};
-use crate::analysis::AnalyzerConfig;
-use crate::dictionary::KoDictionary;
 use crate::error::Error;
 use crate::index::KoIndex;
-use crate::index::update::{self, Event, Summary, UpdateOptions};
+use crate::index::compat::Settings;
+use crate::index::update::{self, Event, Failure, Remedy, Summary, UpdateOptions};
+use crate::ingest::Format;
 use crate::ingest::decode::Encoding;
 use crate::ingest::parse::FieldMap;
 use crate::ingest::walk::WalkOptions;
@@ -38,7 +38,7 @@ pub struct Args {
         long,
         value_delimiter = ',',
         value_name = "EXTS",
-        default_value = "txt,md,markdown,html,htm,json,jsonl,ndjson"
+        default_values_t = Format::DEFAULT_EXTENSIONS.map(String::from)
     )]
     ext: Vec<String>,
     /// Decode every file with this encoding instead of detecting it: utf-8, utf-16le,
@@ -133,14 +133,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut fields = FieldMap::default();
     for spec in &args.fields {
-        let (key, names) = spec
-            .split_once('=')
-            .with_context(|| format!("--field {spec}: expected KEY=NAME[,NAME…]"))?;
         fields
-            .set(
-                key.trim(),
-                names.split(',').map(|n| n.trim().to_string()).collect(),
-            )
+            .set_spec(spec)
             .map_err(|e| anyhow::anyhow!("--field {spec}: {e}"))?;
     }
     let defaults = PassageOptions::default();
@@ -151,13 +145,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     passages
         .validate()
         .map_err(|e| anyhow::anyhow!("--passage-min/--passage-max: {e}"))?;
+    let settings = Settings {
+        analyzer: args.analysis.config(),
+        passages,
+        fields,
+        user_dictionary: args.analysis.explicit_user_dictionary(),
+        analysis_given: args.analysis.keep_pos.is_some() || args.analysis.no_decompound,
+        passages_given: args.passage_min.is_some() || args.passage_max.is_some(),
+        fields_given: !args.fields.is_empty(),
+    };
 
     let path = args.index.path();
-    let dict = Arc::new(KoDictionary::open_default()?);
+    let dict = super::open::dictionary()?;
     if args.rebuild && path.exists() {
         remove_index(&path)?;
     }
-    let ko = open_or_create(&args, &path, dict, passages, fields)?;
+    let ko = KoIndex::open_or_create(&path, dict, &settings)?;
 
     let options = UpdateOptions {
         walk: WalkOptions {
@@ -228,87 +231,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Opens the index, or creates it; checks options given now against what it recorded.
-fn open_or_create(
-    args: &Args,
-    path: &std::path::Path,
-    dict: Arc<KoDictionary>,
-    passages: PassageOptions,
-    fields: FieldMap,
-) -> anyhow::Result<KoIndex> {
-    if !KoIndex::exists(path) {
-        if path.exists()
-            && std::fs::read_dir(path)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(false)
-        {
-            bail!(
-                "--index {}: the folder exists and is not a kosearch index; choose an empty or new folder",
-                path.display()
-            );
-        }
-        let config = args.analysis.config();
-        let config = AnalyzerConfig {
-            user_dictionary: config
-                .user_dictionary
-                .map(|p| std::fs::canonicalize(&p).unwrap_or(p)),
-            ..config
-        };
-        return Ok(KoIndex::create(path, dict, config, passages, fields)?);
-    }
-    let ko = KoIndex::open(path, dict)?;
-    let mismatch = |what: String| -> anyhow::Error {
-        Error::IndexMismatch {
-            path: path.to_path_buf(),
-            reason: what,
-        }
-        .into()
-    };
-    let recorded = &ko.config;
-    let wanted = args.analysis.explicit_user_dictionary();
-    let current_text = |p: &std::path::Path| std::fs::read_to_string(p).ok();
-    match wanted {
-        Some(Some(p)) => {
-            if current_text(&p) != recorded.user_dictionary_text {
-                return Err(mismatch(format!(
-                    "user dictionary {} differs from the one it was built with",
-                    p.display()
-                )));
-            }
-        }
-        Some(None) => {
-            if recorded.user_dictionary_text.is_some() {
-                return Err(mismatch("it was built with a user dictionary".into()));
-            }
-        }
-        None => {
-            if let Some(p) = &recorded.analyzer.user_dictionary
-                && p.is_file()
-                && current_text(p) != recorded.user_dictionary_text
-            {
-                return Err(mismatch(format!(
-                    "user dictionary {} changed since it was built",
-                    p.display()
-                )));
-            }
-        }
-    }
-    if args.analysis.keep_pos.is_some() || args.analysis.no_decompound {
-        let c = args.analysis.config();
-        if c.keep_pos != recorded.analyzer.keep_pos || c.decompound != recorded.analyzer.decompound
-        {
-            return Err(mismatch("the POS filter or decompounding differs".into()));
-        }
-    }
-    if (args.passage_min.is_some() || args.passage_max.is_some()) && passages != recorded.passages {
-        return Err(mismatch("the passage sizes differ".into()));
-    }
-    if !args.fields.is_empty() && fields != recorded.fields {
-        return Err(mismatch("the JSON field mapping differs".into()));
-    }
-    Ok(ko)
-}
-
 /// Deletes an index folder, refusing folders that are not kosearch indexes.
 fn remove_index(path: &std::path::Path) -> anyhow::Result<()> {
     let is_index = path.join(crate::index::CONFIG_FILE).exists() || path.join("meta.json").exists();
@@ -324,12 +246,22 @@ fn remove_index(path: &std::path::Path) -> anyhow::Result<()> {
     std::fs::remove_dir_all(path).with_context(|| format!("--rebuild: removing {}", path.display()))
 }
 
+/// The option that would let another run read the file, as a suffix to its reason.
+fn remedy(f: &Failure) -> String {
+    match f.remedy {
+        Some(Remedy::Encoding(e)) => format!(": decode it with --encoding {}", e.name()),
+        Some(Remedy::MaxSize) => " (--max-size)".into(),
+        Some(Remedy::FollowLinks) => " (--follow-links)".into(),
+        None => String::new(),
+    }
+}
+
 fn report(args: &Args, ko: &KoIndex, s: &Summary) -> anyhow::Result<()> {
     use std::io::Write;
     let mut err = std::io::stderr().lock();
     for f in &s.failed {
         let path = super::shown_path(&f.path);
-        writeln!(err, "kosearch: failed: {path}: {}", f.reason)?;
+        writeln!(err, "kosearch: failed: {path}: {}{}", f.reason, remedy(f))?;
     }
     for f in &s.record_problems {
         let path = super::shown_path(&f.path);
@@ -338,7 +270,7 @@ fn report(args: &Args, ko: &KoIndex, s: &Summary) -> anyhow::Result<()> {
     if !args.quiet {
         for f in &s.skipped_listed {
             let path = super::shown_path(&f.path);
-            writeln!(err, "kosearch: skipped: {path}: {}", f.reason)?;
+            writeln!(err, "kosearch: skipped: {path}: {}{}", f.reason, remedy(f))?;
         }
     }
     if s.interrupted {

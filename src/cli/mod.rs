@@ -8,6 +8,7 @@ pub mod eval;
 pub mod export;
 pub mod filter;
 pub mod index;
+mod open;
 mod progress;
 pub mod search;
 
@@ -18,8 +19,6 @@ use clap::{Parser, Subcommand};
 
 use crate::analysis::AnalyzerConfig;
 
-/// Exit code: the command found something (or had nothing to find).
-pub const EXIT_OK: u8 = 0;
 /// Exit code: a search found nothing.
 pub const EXIT_NO_HITS: u8 = 1;
 /// Exit code: an error.
@@ -90,6 +89,39 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// An error as the user reads it: its chain, then what to do about it, naming the flags to use
+/// (the library's messages name none).
+pub fn message(err: &anyhow::Error) -> String {
+    let hint = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<crate::Error>())
+        .and_then(hint);
+    match hint {
+        Some(hint) => format!("{err:#}; {hint}"),
+        None => format!("{err:#}"),
+    }
+}
+
+/// What to do about an error of the library, in the command line's terms.
+fn hint(err: &crate::Error) -> Option<&'static str> {
+    use crate::Error as E;
+    Some(match err {
+        E::NoIndex(_) => {
+            "create one with `kosearch index <FOLDER>` (the same --index or KOSEARCH_INDEX)"
+        }
+        E::NotAnIndex(_) => "choose an empty or new folder with --index",
+        E::NotAFolderName(_) => "give --index the path of a folder",
+        E::IndexBusy(_) => "wait for it to finish, or pass --wait to queue behind it",
+        E::IndexMismatch { .. } => "rebuild it with `kosearch index --rebuild <FOLDER>...`",
+        E::Corrupt { .. } => {
+            "`kosearch check` shows what is wrong, and `kosearch index --rebuild <FOLDER>...` \
+             rebuilds it"
+        }
+        E::UnknownPos { .. } => "check --keep-pos",
+        _ => return None,
+    })
+}
+
 /// Whether an error is a closed stdout (`kosearch … | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
@@ -135,12 +167,13 @@ pub struct VerifyArg {
 }
 
 impl VerifyArg {
-    /// Opens the index at `path` and checks what was asked.
-    pub fn open(&self, path: &std::path::Path) -> anyhow::Result<crate::index::KoIndex> {
-        let dict = std::sync::Arc::new(crate::dictionary::KoDictionary::open_default()?);
-        let ko = crate::index::KoIndex::open(path, dict)?;
-        ko.verify((!self.verify).then_some(crate::index::VERIFY_BUDGET))?;
-        Ok(ko)
+    /// What to check before reading the index.
+    pub fn verify(&self) -> open::Verify {
+        if self.verify {
+            open::Verify::All
+        } else {
+            open::Verify::Smallest(crate::index::VERIFY_BUDGET)
+        }
     }
 }
 
@@ -206,32 +239,11 @@ pub struct ExpandArgs {
 }
 
 impl ExpandArgs {
-    /// Loads the synonyms asked for and the aliases the index mined, analysed with the
-    /// index's analyser.
-    pub fn load(
-        &self,
-        ko: &crate::index::KoIndex,
-    ) -> anyhow::Result<crate::search::synonyms::Synonyms> {
-        use crate::search::synonyms::Synonyms;
-        if self.no_expand {
-            return Ok(Synonyms::default());
-        }
-        let path = match &self.synonyms {
+    /// The synonyms file to read: `--synonyms`, else data/synonyms.txt when it exists here.
+    pub fn file(&self) -> Option<PathBuf> {
+        match &self.synonyms {
             Some(p) => Some(p.clone()),
             None => Some(PathBuf::from(DEFAULT_SYNONYMS)).filter(|p| p.is_file()),
-        };
-        let mut synonyms = match path {
-            Some(p) => Synonyms::load(&p, &ko.analyzer)?,
-            None => Synonyms::default(),
-        };
-        for a in crate::index::aliases::load(&ko.path)? {
-            if a.term_key.is_empty() || a.alias_key.is_empty() {
-                // Written by an older kosearch: analyse the two sides now.
-                synonyms.add_group(vec![a.term, a.alias], &ko.analyzer);
-            } else {
-                synonyms.add_keyed_group(vec![(a.term, a.term_key), (a.alias, a.alias_key)]);
-            }
         }
-        Ok(synonyms)
     }
 }

@@ -75,15 +75,11 @@ pub struct Args {
 
 /// Runs `kosearch search`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (per_article, since, until) = args.filter.resolve()?;
-    let options = SearchOptions {
-        limit: args.limit,
-        offset: args.offset,
-        per_article: if args.articles { Some(1) } else { per_article },
-        since,
-        until,
-        highlights: !args.trec,
-    };
+    let mut options = args.filter.resolve(args.limit, args.offset)?;
+    if args.articles {
+        options.per_article = Some(1);
+    }
+    options.highlights = !args.trec;
     let text = args.query.join(" ");
     let node = match &args.batch {
         Some(_) => None,
@@ -92,11 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
         },
     };
-    let path = args.index.path();
-    let ko = args.verify.open(&path)?;
-    let mut searcher = Searcher::new(ko)?;
-    let synonyms = args.expand.load(searcher.index())?;
-    searcher.set_synonyms(synonyms);
+    let searcher = super::open::searcher(&args.index, &args.verify, &args.expand)?;
     if let Some(batch) = &args.batch {
         return run_batch(&args, batch, &searcher, &options);
     }

@@ -316,8 +316,12 @@ pub fn refresh(ko: &super::KoIndex) -> crate::Result<Vec<Alias>> {
         a.term_key = finest_terms(&ko.analyzer, &a.term, &mut scratch);
         a.alias_key = finest_terms(&ko.analyzer, &a.alias, &mut scratch);
     }
-    let json = serde_json::to_string_pretty(&aliases).map_err(|e| Error::Config(e.to_string()))?;
-    super::write_atomically(&ko.path.join(ALIASES_FILE), json.as_bytes())?;
+    let file = ko.path.join(ALIASES_FILE);
+    let json = serde_json::to_string_pretty(&aliases).map_err(|source| Error::Json {
+        path: file.clone(),
+        source,
+    })?;
+    super::write_atomically(&file, json.as_bytes())?;
     Ok(aliases)
 }
 

@@ -3,7 +3,8 @@
 //! `kosearch.json` holds the schema, the analyser configuration (with the user dictionary's
 //! full text, so queries are analysed exactly as the passages were, from any folder), the
 //! dictionary's identity and the passage sizes. Opening an index compares them with this
-//! build of kosearch; a mismatch is an error that names the fix (`--rebuild`).
+//! build of kosearch; a mismatch is an error ([`Error::IndexMismatch`]), and the rules for
+//! what a run may change in an existing index are in [`compat`].
 //!
 //! Documents: one per passage (`kind = passage`) and one per source file (`kind = file`: path,
 //! size, modification time and content hash), which is the manifest [`update`] uses to
@@ -11,6 +12,7 @@
 //! never disagree with the passages, whenever a run is stopped.
 
 pub mod aliases;
+pub mod compat;
 pub mod readonly;
 pub mod schema;
 pub mod update;
@@ -215,7 +217,7 @@ impl KoIndex {
         passages: PassageOptions,
         fields: FieldMap,
     ) -> Result<KoIndex> {
-        passages.validate().map_err(Error::Config)?;
+        passages.validate().map_err(Error::PassageSizes)?;
         let user_dictionary_text = match &analyzer_config.user_dictionary {
             Some(p) => Some(crate::analysis::userdic::read_text(p)?),
             None => None,
@@ -234,9 +236,9 @@ impl KoIndex {
         config.analyzer_fingerprint = analyzer.fingerprint();
         // Built in a temporary folder beside the target and renamed into place, so a run
         // killed here leaves either no index or a whole empty one, never half of one.
-        let name = path.file_name().ok_or_else(|| {
-            Error::Config(format!("--index {}: not a folder name", path.display()))
-        })?;
+        let name = path
+            .file_name()
+            .ok_or_else(|| Error::NotAFolderName(path.to_path_buf()))?;
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -253,7 +255,10 @@ impl KoIndex {
             write_atomically(
                 &tmp.path().join(CONFIG_FILE),
                 serde_json::to_string_pretty(&config)
-                    .map_err(|e| Error::Config(e.to_string()))?
+                    .map_err(|source| Error::Json {
+                        path: path.join(CONFIG_FILE),
+                        source,
+                    })?
                     .as_bytes(),
             )?;
         }

@@ -90,7 +90,7 @@ impl SchemaSpec {
 
     /// Parses a schema file.
     pub fn parse(json: &str) -> Result<SchemaSpec> {
-        serde_json::from_str(json).map_err(|e| Error::Config(format!("schema: {e}")))
+        serde_json::from_str(json).map_err(|e| Error::Schema(e.to_string()))
     }
 
     /// Builds tantivy's schema.
@@ -100,7 +100,7 @@ impl SchemaSpec {
             match f.kind {
                 FieldKind::Text => {
                     let analyzer = f.analyzer.as_deref().ok_or_else(|| {
-                        Error::Config(format!("schema: text field {} names no analyzer", f.name))
+                        Error::Schema(format!("text field {} names no analyzer", f.name))
                     })?;
                     let mut opts = TextOptions::default();
                     if f.indexed {
@@ -193,7 +193,7 @@ impl Fields {
         let f = |name: &str| {
             schema
                 .get_field(name)
-                .map_err(|_| Error::Config(format!("schema has no field {name}")))
+                .map_err(|_| Error::Schema(format!("no field {name}")))
         };
         Ok(Fields {
             kind: f("kind")?,

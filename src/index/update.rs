@@ -70,6 +70,20 @@ pub struct Failure {
     pub path: PathBuf,
     /// Why.
     pub reason: String,
+    /// What another run could do about it (the front end names the option).
+    #[serde(skip)]
+    pub remedy: Option<Remedy>,
+}
+
+/// A change of options that would let another run read a file it failed or skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// Decode it in this encoding.
+    Encoding(Encoding),
+    /// Raise the size limit.
+    MaxSize,
+    /// Follow symbolic links.
+    FollowLinks,
 }
 
 /// What an update did.
@@ -154,7 +168,11 @@ enum Outcome {
         pairs: String,
     },
     /// It failed.
-    Failed { file: FoundFile, reason: String },
+    Failed {
+        file: FoundFile,
+        reason: String,
+        remedy: Option<Remedy>,
+    },
 }
 
 /// Brings `index` up to date with `roots`. `cancel` stops the run between files; `progress`
@@ -173,7 +191,7 @@ pub fn update(
     let mut writer: IndexWriter<TantivyDocument> = ko
         .index
         .writer_with_num_threads(threads, options.memory_budget.max((threads * 16) << 20))
-        .map_err(|e| Error::tantivy(&ko.path, e))?;
+        .map_err(|e| Error::tantivy_write(&ko.path, e))?;
 
     // No merges while deletions are in flight: with tantivy 0.27 a merge that runs while
     // a run deletes the passages of changed and removed files can bring some of them back
@@ -188,7 +206,7 @@ pub fn update(
     writer
         .garbage_collect_files()
         .wait()
-        .map_err(|e| Error::tantivy(&ko.path, e))?;
+        .map_err(|e| Error::tantivy_write(&ko.path, e))?;
     let manifest = load_manifest(ko)?;
     let canonical_roots: Vec<PathBuf> = roots
         .iter()
@@ -224,15 +242,25 @@ pub fn update(
                 };
                 *summary.skipped.entry(label.to_string()).or_default() += 1;
                 if !matches!(skip, Skip::Extension | Skip::Hidden) {
+                    let remedy = match skip {
+                        Skip::TooLarge { .. } => Some(Remedy::MaxSize),
+                        Skip::Link => Some(Remedy::FollowLinks),
+                        _ => None,
+                    };
                     summary.skipped_listed.push(Failure {
                         path,
                         reason: skip.to_string(),
+                        remedy,
                     });
                 }
             }
             Entry::Error(path, reason) => {
                 errored.push(path_key(&path));
-                summary.failed.push(Failure { path, reason });
+                summary.failed.push(Failure {
+                    path,
+                    reason,
+                    remedy: None,
+                });
             }
         }
     }
@@ -257,8 +285,7 @@ pub fn update(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("kosearch-read-{i}"))
-        .build()
-        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
+        .build()?;
     let parse_options = ParseOptions {
         fields: ko.config.fields.clone(),
     };
@@ -308,7 +335,9 @@ pub fn update(
                 progress(Event::FileDone { bytes });
                 if last_commit.elapsed() >= options.commit_every {
                     progress(Event::Committing);
-                    writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
+                    writer
+                        .commit()
+                        .map_err(|e| Error::tantivy_write(&ko.path, e))?;
                     pacer.committed();
                     summary.commits += 1;
                     pending = 0;
@@ -330,7 +359,9 @@ pub fn update(
     summary.interrupted = cancel.load(Ordering::Relaxed);
     if pending > 0 || summary.removed > 0 {
         progress(Event::Committing);
-        writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
+        writer
+            .commit()
+            .map_err(|e| Error::tantivy_write(&ko.path, e))?;
         summary.commits += 1;
     }
     if !summary.interrupted {
@@ -341,11 +372,13 @@ pub fn update(
             let mut policy = tantivy::indexer::LogMergePolicy::default();
             policy.set_del_docs_ratio_before_merge(MAX_DELETED_RATIO);
             writer.set_merge_policy(Box::new(policy));
-            writer.commit().map_err(|e| Error::tantivy(&ko.path, e))?;
+            writer
+                .commit()
+                .map_err(|e| Error::tantivy_write(&ko.path, e))?;
         }
         writer
             .wait_merging_threads()
-            .map_err(|e| Error::tantivy(&ko.path, e))?;
+            .map_err(|e| Error::tantivy_write(&ko.path, e))?;
     }
     // The alias table is derived from the committed file records; refreshed after every run
     // that committed something (or when it is missing), so a stopped run's is rebuilt next time.
@@ -369,7 +402,7 @@ fn apply(
         writer
             .add_document(doc)
             .map(|_| ())
-            .map_err(|e| Error::tantivy(&ko.path, e))
+            .map_err(|e| Error::tantivy_write(&ko.path, e))
     };
     match outcome {
         Outcome::SameContent { file, hash, pairs } => {
@@ -402,10 +435,15 @@ fn apply(
             summary.passages += passages;
             summary.record_problems.extend(problems);
         }
-        Outcome::Failed { file, reason } => {
+        Outcome::Failed {
+            file,
+            reason,
+            remedy,
+        } => {
             summary.failed.push(Failure {
                 path: file.path,
                 reason,
+                remedy,
             });
         }
     }
@@ -445,7 +483,7 @@ fn cause(ko: &KoIndex, writer: &mut IndexWriter<TantivyDocument>, e: Error) -> E
     } = &e
         && let Err(inner) = writer.prepare_commit()
     {
-        return Error::tantivy(&ko.path, inner);
+        return Error::tantivy_write(&ko.path, inner);
     }
     e
 }
@@ -577,11 +615,11 @@ fn load_manifest(ko: &KoIndex) -> Result<HashMap<String, FileRecord>> {
         let path_col = ff
             .str("path")
             .map_err(corrupt)?
-            .ok_or_else(|| Error::Config("schema: path is not a fast field".into()))?;
+            .ok_or_else(|| Error::Schema("path is not a fast field".into()))?;
         let hash_col = ff
             .str("file_hash")
             .map_err(corrupt)?
-            .ok_or_else(|| Error::Config("schema: file_hash is not a fast field".into()))?;
+            .ok_or_else(|| Error::Schema("file_hash is not a fast field".into()))?;
         let size_col = ff.u64("file_size").map_err(corrupt)?;
         let mtime_col = ff.i64("file_mtime").map_err(corrupt)?;
         let mut path = String::new();
@@ -624,6 +662,7 @@ fn process(
     let fail = |reason: String| Outcome::Failed {
         file: file.clone(),
         reason,
+        remedy: None,
     };
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
@@ -650,7 +689,13 @@ fn process(
                 pairs: String::new(),
             };
         }
-        Err(e) => return fail(e.to_string()),
+        Err(e) => {
+            return Outcome::Failed {
+                reason: e.to_string(),
+                remedy: e.encoding_to_try().map(Remedy::Encoding),
+                file,
+            };
+        }
     };
     drop(bytes);
     let stem = file
@@ -683,6 +728,7 @@ fn process(
                 Format::JsonLines => format!("line {}: {}", p.record, p.reason),
                 _ => format!("record {}: {}", p.record, p.reason),
             },
+            remedy: None,
         })
         .collect();
     let mut docs = Vec::new();

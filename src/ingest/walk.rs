@@ -243,11 +243,11 @@ impl std::fmt::Display for Skip {
             Skip::Hidden => write!(f, "hidden"),
             Skip::TooLarge { size, limit } => write!(
                 f,
-                "{} MB is over the size limit of {} MB (--max-size)",
+                "{} MB is over the size limit of {} MB",
                 size / 1_000_000,
                 limit / 1_000_000
             ),
-            Skip::Link => write!(f, "symbolic link, not followed (--follow-links)"),
+            Skip::Link => write!(f, "symbolic link, not followed"),
             Skip::LinkOutside => write!(f, "symbolic link leading outside the indexed folders"),
             Skip::LinkLoop => write!(f, "symbolic link loop, not followed again"),
             Skip::NotAFile => write!(f, "not a regular file"),

@@ -250,9 +250,10 @@ impl Searcher {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => {
                     let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                    let articles = ff.str("article").map_err(corrupt)?.ok_or_else(|| {
-                        Error::Config("schema: article is not a fast field".into())
-                    })?;
+                    let articles = ff
+                        .str("article")
+                        .map_err(corrupt)?
+                        .ok_or_else(|| Error::Schema("article is not a fast field".into()))?;
                     let passages = ff.u64("passage").map_err(corrupt)?;
                     v.insert((articles, passages))
                 }

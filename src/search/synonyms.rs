@@ -18,6 +18,7 @@ use std::path::Path;
 use crate::analysis::terms::{FinestTerms, finest_terms};
 use crate::analysis::{Analyzer, Scratch};
 use crate::error::{Error, Result};
+use crate::index::KoIndex;
 
 /// The groups of a synonyms file.
 #[derive(Debug, Clone, Default)]
@@ -61,12 +62,29 @@ impl Synonyms {
     /// Reads a synonyms file.
     pub fn load(path: &Path, analyzer: &Analyzer) -> Result<Synonyms> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Synonyms::parse(&text, analyzer).map_err(|(line, reason)| {
-            Error::Config(format!(
-                "synonyms {}, line {line}: {reason}",
-                path.display()
-            ))
+        Synonyms::parse(&text, analyzer).map_err(|(line, reason)| Error::Synonyms {
+            path: path.to_path_buf(),
+            line,
+            reason,
         })
+    }
+
+    /// The expansions a search of `ko` uses: the groups of the synonyms file at `file`, if
+    /// any, and the aliases mined from the index, analysed with the index's analyser.
+    pub fn for_index(ko: &KoIndex, file: Option<&Path>) -> Result<Synonyms> {
+        let mut synonyms = match file {
+            Some(p) => Synonyms::load(p, &ko.analyzer)?,
+            None => Synonyms::default(),
+        };
+        for a in crate::index::aliases::load(&ko.path)? {
+            if a.term_key.is_empty() || a.alias_key.is_empty() {
+                // Written by an older kosearch: analyse the two sides now.
+                synonyms.add_group(vec![a.term, a.alias], &ko.analyzer);
+            } else {
+                synonyms.add_keyed_group(vec![(a.term, a.term_key), (a.alias, a.alias_key)]);
+            }
+        }
+        Ok(synonyms)
     }
 
     /// Adds a group (e.g. a mined alias pair); members with no indexed word are left out, and

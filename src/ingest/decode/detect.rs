@@ -18,13 +18,7 @@ pub(super) fn detect(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     }
     if let Err(e) = sniff_bytes(bytes, false) {
         return Err(match utf16_without_bom(bytes) {
-            Some(encoding) => DecodeError::Binary {
-                reason: format!(
-                    "NUL bytes; it looks like {0} text without a byte-order mark: decode it \
-                     with --encoding {0}",
-                    encoding.name()
-                ),
-            },
+            Some(encoding) => DecodeError::Utf16WithoutBom(encoding),
             None => e,
         });
     }

@@ -210,7 +210,8 @@ mod tests {
                 None,
             );
             let want = if big_endian { "utf-16be" } else { "utf-16le" };
-            assert!(e.to_string().contains(&format!("--encoding {want}")), "{e}");
+            assert_eq!(e.encoding_to_try().map(|e| e.name()), Some(want), "{e}");
+            assert!(e.to_string().contains(want), "{e}");
         }
         // Binary files keep the plain message.
         let e = err(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", None);

@@ -23,6 +23,10 @@ pub enum DecodeError {
         /// What gave it away, e.g. "NUL bytes (binary file?)".
         reason: String,
     },
+    /// NUL bytes in a file that reads as UTF-16 text in this byte order, with no byte-order
+    /// mark to say so.
+    #[error("not a text file: NUL bytes; it looks like {0} text without a byte-order mark")]
+    Utf16WithoutBom(Encoding),
     /// A byte sequence that is invalid in the encoding the file was read in.
     #[error("invalid {encoding} byte sequence at byte offset {offset}")]
     Invalid {
@@ -32,4 +36,14 @@ pub enum DecodeError {
         /// included).
         offset: usize,
     },
+}
+
+impl DecodeError {
+    /// The encoding to force for a file that would then decode.
+    pub fn encoding_to_try(&self) -> Option<Encoding> {
+        match self {
+            DecodeError::Utf16WithoutBom(encoding) => Some(*encoding),
+            _ => None,
+        }
+    }
 }
