@@ -23,7 +23,7 @@ use crate::dictionary::chars::CharInfo;
 /// MeCab's default `max-grouping-size`: longer same-kind runs are not one unknown word.
 const MAX_GROUPING_SIZE: usize = 24;
 /// Most characters one lattice covers; longer input is cut (callers cut at spaces first).
-/// Bounds path costs well inside `i32` (see [`Lattice::add`]).
+/// Bounds path costs well inside `i32` (see `Lattice::add`).
 pub const MAX_CHARS: usize = 4096;
 const NONE: u32 = u32::MAX;
 /// Size in bytes of one lindera `WordEntry` record.

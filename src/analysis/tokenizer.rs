@@ -245,7 +245,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Calls `emit` with the character bigrams of `text` in Unicode NFC, as Lucene's CJK bigram
-/// analyser makes them: each run of [`is_cjk`] characters gives its overlapping pairs of
+/// analyser makes them: each run of `is_cjk` characters gives its overlapping pairs of
 /// neighbouring characters (`소형언어` → 소형, 형언, 언어), a run of one character gives
 /// that character, and everything else (spaces, Latin, digits, punctuation) separates runs.
 pub fn bigrams(text: &str, emit: impl FnMut(&str)) {

@@ -133,8 +133,9 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Options shared by every command that analyses Korean text.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnalysisArgs {
-    /// User dictionary (word,POS[,parts[,cost]] per line). Default: data/userdic.csv when it
-    /// exists in the current folder, else the copy of it built into kosearch.
+    /// User dictionary, one `word,POS,parts,cost` per line (parts and cost optional).
+    /// Default: data/userdic.csv when it exists in the current folder, else the copy of it
+    /// built into kosearch.
     #[arg(long, value_name = "FILE", env = "KOSEARCH_USER_DICT")]
     pub user_dict: Option<PathBuf>,
     /// Use no user dictionary.
