@@ -11,7 +11,7 @@
 //!
 //! Ranking: BM25 with our own `k1` ([`bm25`]: a passage answers by holding the words, not by
 //! repeating them), over the passage text and the article title taken together (BM25F,
-//! [`bm25::Bm25fTermQuery`]): a word's frequencies in the two fields are summed, each
+//! [`bm25f::Bm25fTermQuery`]): a word's frequencies in the two fields are summed, each
 //! normalised by its field's length, and saturate once, so a passage whose title already
 //! holds a word gains little when its text repeats it, and what ranks the passages of one
 //! article is the words their shared title does not hold. Measured on KorQuAD against the
@@ -27,12 +27,12 @@ use tantivy::query::{
 };
 use tantivy::schema::Field;
 
-use super::bm25;
+use super::{bm25, bm25f};
 use crate::analysis::terms::WordTerms;
 use crate::index::schema::Fields;
 
 /// Weight of a term's frequency in the title against its frequency in the passage text, in
-/// BM25F ([`bm25::Bm25fTermQuery`]).
+/// BM25F ([`bm25f::Bm25fTermQuery`]).
 pub const TITLE_WEIGHT: f32 = 1.0;
 /// Weight of a phrase's score in the title against its score in the text.
 pub const PHRASE_TITLE_WEIGHT: f32 = 0.5;
@@ -58,7 +58,7 @@ pub(super) fn default_fields(
     };
     if !strict {
         let both = |t: &str| -> Box<dyn Query> {
-            Box::new(bm25::Bm25fTermQuery::new(vec![
+            Box::new(bm25f::Bm25fTermQuery::new(vec![
                 (Term::from_field_text(f.text, t), 1.0),
                 (Term::from_field_text(f.title, t), TITLE_WEIGHT),
             ]))

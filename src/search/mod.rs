@@ -9,6 +9,7 @@
 //! Ties break by article and passage number, so the order is the same on every run.
 
 pub mod bm25;
+pub mod bm25f;
 mod clauses;
 mod compile;
 pub mod eval;
