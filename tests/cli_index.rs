@@ -665,3 +665,56 @@ fn ties_at_the_cut_off_do_not_depend_on_how_the_index_was_built() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(answers(&idx), once, "through a killed run");
 }
+
+/// `kosearch extract` prints what indexing would read from each file, and lists the files and
+/// records it cannot read, naming them, with exit code 2.
+#[test]
+fn extract_shows_what_is_read_and_names_what_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>소형 모델의 역습</title>\
+         <meta name=\"author\" content=\"김민준\"></head>\
+         <body><article><p>작은 언어 모델이 GPU 한 장에서 돈다.</p></article></body></html>",
+    )
+    .unwrap();
+    let lines = dir.path().join("feed.jsonl");
+    std::fs::write(&lines, "{\"title\":\"하나\",\"text\":\"첫 기사\"}\n[1]\n").unwrap();
+    let out = kosearch()
+        .args(["extract", "--json"])
+        .arg(&page)
+        .arg(&lines)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a bad record is reported");
+    let articles: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(articles.len(), 2);
+    assert_eq!(articles[0]["title"], "소형 모델의 역습");
+    assert_eq!(articles[0]["author"], "김민준");
+    assert_eq!(
+        articles[0]["paragraphs"][0],
+        "작은 언어 모델이 GPU 한 장에서 돈다."
+    );
+    assert_eq!(articles[1]["record"], 0);
+    assert_eq!(articles[1]["encoding"], "utf-8");
+    let err = stderr(&out);
+    assert!(err.contains("feed.jsonl: line 2"), "{err}");
+
+    let out = kosearch()
+        .arg("extract")
+        .arg(dir.path())
+        .arg(dir.path().join("gone.txt"))
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("a folder"), "{err}");
+    assert!(err.contains("gone.txt: cannot read"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("title: 소형 모델의 역습"), "{text}");
+}

@@ -115,6 +115,29 @@ fn commit_interval(seconds: f64) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// The encoding `--encoding` names, if given.
+pub(super) fn encoding_arg(name: Option<&str>) -> anyhow::Result<Option<Encoding>> {
+    let Some(name) = name else { return Ok(None) };
+    let encoding = Encoding::from_name(name).with_context(|| {
+        format!(
+            "--encoding {name}: unknown encoding (one of {})",
+            Encoding::NAMES.join(", ")
+        )
+    })?;
+    Ok(Some(encoding))
+}
+
+/// The JSON field names that `--field` options give.
+pub(super) fn field_map(specs: &[String]) -> anyhow::Result<FieldMap> {
+    let mut fields = FieldMap::default();
+    for spec in specs {
+        fields
+            .set_spec(spec)
+            .map_err(|e| anyhow::anyhow!("--field {spec}: {e}"))?;
+    }
+    Ok(fields)
+}
+
 /// Runs `kosearch index`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for dir in &args.dirs {
@@ -122,21 +145,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bail!("{}: no such file or folder", dir.display());
         }
     }
-    let encoding = match &args.encoding {
-        Some(name) => Some(Encoding::from_name(name).with_context(|| {
-            format!(
-                "--encoding {name}: unknown encoding (one of {})",
-                Encoding::NAMES.join(", ")
-            )
-        })?),
-        None => None,
-    };
-    let mut fields = FieldMap::default();
-    for spec in &args.fields {
-        fields
-            .set_spec(spec)
-            .map_err(|e| anyhow::anyhow!("--field {spec}: {e}"))?;
-    }
+    let encoding = encoding_arg(args.encoding.as_deref())?;
+    let fields = field_map(&args.fields)?;
     let defaults = PassageOptions::default();
     let passages = PassageOptions {
         min_chars: args.passage_min.unwrap_or(defaults.min_chars),

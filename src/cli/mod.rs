@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod check;
 pub mod eval;
 pub mod export;
+pub mod extract;
 pub mod filter;
 pub mod index;
 mod open;
@@ -48,6 +49,9 @@ enum Command {
     Eval(eval::Args),
     /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
     Analyze(analyze::Args),
+    /// Show what is read from files (title, date, outlet, author, paragraphs), without
+    /// indexing them.
+    Extract(extract::Args),
 }
 
 /// `text` with what a terminal would act on instead of showing escaped: control characters
@@ -86,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Export(args) => export::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Extract(args) => extract::run(args),
     }
 }
 

@@ -29,8 +29,9 @@ use tantivy::{IndexWriter, Term};
 use super::KoIndex;
 use super::schema::{KIND_FILE, KIND_PASSAGE};
 use crate::error::{Error, Result};
-use crate::ingest::decode::{self, Encoding};
-use crate::ingest::parse::{self, ParseOptions};
+use crate::ingest::decode::Encoding;
+use crate::ingest::parse::ParseOptions;
+use crate::ingest::read::{self, ReadError};
 use crate::ingest::walk::{self, Entry, FoundFile, Skip, WalkOptions, path_key};
 use crate::ingest::{Article, Format};
 use crate::passage;
@@ -679,9 +680,14 @@ fn process(
         ..file.clone()
     };
     let same = old.is_some_and(|o| o.hash == hash);
-    let decoded = match decode::decode(&bytes, encoding) {
-        Ok(d) => d,
-        // Unchanged content decoded before: keep its record (with no alias candidates).
+    let stem = file
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (parsed, encoding) = match read::read(&bytes, file.format, encoding, &stem, parse_options) {
+        Ok(read) => (read.parsed, read.encoding),
+        // Unchanged content read before: keep its record (with no alias candidates).
         Err(_) if same => {
             return Outcome::SameContent {
                 file,
@@ -689,31 +695,16 @@ fn process(
                 pairs: String::new(),
             };
         }
-        Err(e) => {
+        Err(ReadError::Decode(e)) => {
             return Outcome::Failed {
                 reason: e.to_string(),
                 remedy: e.encoding_to_try().map(Remedy::Encoding),
                 file,
             };
         }
-    };
-    drop(bytes);
-    let stem = file
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parsed = match parse::parse(file.format, &decoded.text, &stem, parse_options) {
-        Ok(p) => p,
-        Err(_) if same => {
-            return Outcome::SameContent {
-                file,
-                hash,
-                pairs: String::new(),
-            };
-        }
         Err(e) => return fail(e.to_string()),
     };
+    drop(bytes);
     let pairs = super::aliases::pairs_json(&parsed.articles);
     if same {
         // Re-parsed only for the alias candidates (cheap); not analysed or re-indexed.
@@ -724,10 +715,7 @@ fn process(
         .iter()
         .map(|p| Failure {
             path: file.path.clone(),
-            reason: match file.format {
-                Format::JsonLines => format!("line {}: {}", p.record, p.reason),
-                _ => format!("record {}: {}", p.record, p.reason),
-            },
+            reason: format!("{}: {}", p.place(file.format), p.reason),
             remedy: None,
         })
         .collect();
@@ -735,7 +723,7 @@ fn process(
     let mut passages = 0;
     let articles = parsed.articles.len();
     for (i, article) in parsed.articles.iter().enumerate() {
-        passages += article_docs(ko, &file, decoded.encoding, &stem, i, article, &mut docs);
+        passages += article_docs(ko, &file, encoding, &stem, i, article, &mut docs);
     }
     Outcome::Indexed {
         file,

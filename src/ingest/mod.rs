@@ -1,12 +1,13 @@
 //! Reading a user's folder: walk it ([`walk`]), turn each file's bytes into text
 //! ([`decode`]), and each text into articles ([`parse`]) with their metadata, keeping what is
-//! article and dropping page furniture ([`clean`]). Parsing and cleaning share their text
+//! article and dropping page furniture ([`clean`]); [`read`] does the whole of one file. Parsing and cleaning share their text
 //! helpers (whitespace, dates, reporters' names) through the private `text` module, which
 //! depends on neither.
 
 pub mod clean;
 pub mod decode;
 pub mod parse;
+pub mod read;
 mod text;
 pub mod walk;
 

@@ -13,6 +13,17 @@ pub struct RecordProblem {
     pub reason: String,
 }
 
+impl RecordProblem {
+    /// Where the record is, as a user finds it in a file of `format`: `line 3` in JSON Lines,
+    /// `record 3` elsewhere.
+    pub fn place(&self, format: crate::ingest::Format) -> String {
+        match format {
+            crate::ingest::Format::JsonLines => format!("line {}", self.record),
+            _ => format!("record {}", self.record),
+        }
+    }
+}
+
 /// What one file yielded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {
