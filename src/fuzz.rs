@@ -33,6 +33,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("passages", passages),
     ("query", query),
     ("analyze", analyze),
+    ("document", document),
 ];
 
 /// Queries the query target starts from.
@@ -82,14 +83,77 @@ pub fn seeds(root: &Path) -> std::io::Result<Vec<(&'static str, String, Vec<u8>)
                 out.push(("passages", name.clone(), with_prefix(&[20, 100], 6000)));
                 out.push(("analyze", name.clone(), with_prefix(b"", 3000)));
             }
-            None => {}
+            Some(f) if f.is_document() => {
+                out.push(("document", name.clone(), document_seed(f, &bytes)));
+            }
+            Some(_) | None => {}
         }
         out.push(("decode", name, bytes));
+    }
+    // The document fixtures of the tests.
+    for entry in walkdir::WalkDir::new(root.join("tests").join("documents")).sort_by_file_name() {
+        let entry = entry?;
+        let format = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(Format::from_extension)
+            .filter(|f| f.is_document());
+        if let Some(format) = format {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            out.push((
+                "document",
+                name,
+                document_seed(format, &std::fs::read(entry.path())?),
+            ));
+        }
     }
     for (i, q) in SEED_QUERIES.iter().enumerate() {
         out.push(("query", format!("q{i:02}"), q.as_bytes().to_vec()));
     }
     Ok(out)
+}
+
+/// The document formats, in the order the document target's first byte picks them.
+const DOCUMENTS: [Format; 4] = [Format::Pdf, Format::Docx, Format::Hwp, Format::Hwpx];
+
+fn document_seed(format: Format, bytes: &[u8]) -> Vec<u8> {
+    let pick = DOCUMENTS.iter().position(|f| *f == format).unwrap_or(0) as u8;
+    let mut v = vec![pick];
+    v.extend_from_slice(bytes);
+    v
+}
+
+/// A document reader (the first byte picks the format the extension would name): it
+/// returns an article or an error, and an article's paragraphs are trimmed, non-empty and,
+/// when it has pages, one page each, counting up from 1.
+pub fn document(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let format = DOCUMENTS[first as usize % DOCUMENTS.len()];
+    let Ok(read) = crate::ingest::read::read(rest, format, None, "fuzz", &ParseOptions::default())
+    else {
+        return;
+    };
+    for a in &read.parsed.articles {
+        assert!(
+            a.paragraphs.iter().all(|p| !p.is_empty() && p.trim() == p),
+            "an empty or untrimmed paragraph"
+        );
+        if !a.pages.is_empty() {
+            assert_eq!(
+                a.pages.len(),
+                a.paragraphs.len(),
+                "pages do not match paragraphs"
+            );
+            assert!(a.pages.iter().all(|&p| p >= 1), "page 0");
+            assert!(
+                a.pages.windows(2).all(|w| w[0] <= w[1]),
+                "pages out of order"
+            );
+        }
+    }
 }
 
 /// The decoder, detecting and with the encoding the first byte picks.

@@ -69,12 +69,24 @@ pub struct Passages {
     pub text: String,
     /// The passages, in order, non-overlapping.
     pub passages: Vec<Passage>,
+    /// Where each non-empty paragraph starts in `text` (bytes), with its index among the
+    /// paragraphs given to [`split`], in order.
+    pub paragraph_starts: Vec<(usize, usize)>,
 }
 
 impl Passages {
     /// The text of a passage.
     pub fn passage_text(&self, p: &Passage) -> &str {
         &self.text[p.byte_start..p.byte_end]
+    }
+
+    /// The index, among the paragraphs given to [`split`], of the paragraph a passage starts
+    /// in.
+    pub fn paragraph_of(&self, p: &Passage) -> Option<usize> {
+        let after = self
+            .paragraph_starts
+            .partition_point(|&(start, _)| start <= p.byte_start);
+        after.checked_sub(1).map(|i| self.paragraph_starts[i].1)
     }
 
     /// Checks what [`split`] promises: passages numbered in order, non-overlapping, on
@@ -128,7 +140,8 @@ pub fn split(paragraphs: &[String], options: &PassageOptions) -> Passages {
     let max = options.max_chars.max(1);
     let mut text = String::new();
     let mut units: Vec<Unit> = Vec::new();
-    for p in paragraphs {
+    let mut paragraph_starts = Vec::with_capacity(paragraphs.len());
+    for (index, p) in paragraphs.iter().enumerate() {
         let p = p.trim();
         if p.is_empty() {
             continue;
@@ -137,6 +150,7 @@ pub fn split(paragraphs: &[String], options: &PassageOptions) -> Passages {
             text.push_str("\n\n");
         }
         let start = text.len();
+        paragraph_starts.push((start, index));
         text.push_str(p);
         cut_paragraph(&text, start, text.len(), max, &mut units);
     }
@@ -184,7 +198,11 @@ pub fn split(paragraphs: &[String], options: &PassageOptions) -> Passages {
             char_end: char_at,
         });
     }
-    Passages { text, passages }
+    Passages {
+        text,
+        passages,
+        paragraph_starts,
+    }
 }
 
 /// Cuts the paragraph `text[start..end]` into units of at most `max` characters.

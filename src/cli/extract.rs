@@ -19,7 +19,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// One JSON object per article: path, record, title, date, source, author, url,
-    /// paragraphs, meta, encoding.
+    /// paragraphs, meta, format, encoding (null for documents), pages (the page each
+    /// paragraph starts on, for PDF).
     #[arg(long)]
     json: bool,
     /// Decode every file with this encoding instead of detecting it (as for `kosearch index`).
@@ -43,7 +44,9 @@ struct JsonArticle<'a> {
     url: Option<&'a str>,
     paragraphs: &'a [String],
     meta: &'a std::collections::BTreeMap<String, String>,
-    encoding: &'a str,
+    format: &'a str,
+    encoding: Option<&'a str>,
+    pages: &'a [u32],
 }
 
 /// Runs `kosearch extract`: prints every article it can read, lists the files and records it
@@ -93,7 +96,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         };
         for problem in &file.parsed.problems {
-            eprintln!("{shown}: {}: {}", problem.place(format), problem.reason);
+            eprintln!(
+                "{shown}: {}: {}",
+                problem.place(file.format),
+                problem.reason
+            );
             failed += 1;
         }
         for article in &file.parsed.articles {
@@ -109,7 +116,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     url: article.url.as_deref(),
                     paragraphs: &article.paragraphs,
                     meta: &article.meta,
-                    encoding: file.encoding.name(),
+                    format: file.format.name(),
+                    encoding: file.encoding.map(|e| e.name()),
+                    pages: &article.pages,
                 };
                 serde_json::to_writer(&mut out, &json)?;
                 writeln!(out)?;

@@ -289,9 +289,10 @@ fn print_hit(out: &mut impl Write, hit: &Hit, color: bool) -> std::io::Result<()
             format!(" · {}", meta.join(" · "))
         }
     )?;
+    let page = hit.page.map(|p| format!(" · p. {p}")).unwrap_or_default();
     writeln!(
         out,
-        "   {dim}{} · passage {}/{}{reset}",
+        "   {dim}{}{page} · passage {}/{}{reset}",
         super::printable(&hit.path),
         hit.passage + 1,
         hit.passages

@@ -31,6 +31,7 @@ pub struct JsonHit<'a> {
     byte_end: u64,
     char_start: u64,
     char_end: u64,
+    page: Option<u64>,
     highlights: &'a [(usize, usize)],
 }
 
@@ -53,6 +54,7 @@ impl<'a> From<&'a Hit> for JsonHit<'a> {
             byte_end: h.byte_end,
             char_start: h.char_start,
             char_end: h.char_end,
+            page: h.page,
             highlights: &h.highlights,
         }
     }
@@ -111,7 +113,7 @@ impl Format {
 }
 
 /// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 22] = [
+pub const CSV_HEADER: [&str; 23] = [
     "rank",
     "score",
     "id",
@@ -134,6 +136,7 @@ pub const CSV_HEADER: [&str; 22] = [
     "format",
     "encoding",
     "meta",
+    "page",
 ];
 
 fn csv_row(h: &Hit) -> std::io::Result<Vec<String>> {
@@ -165,6 +168,7 @@ fn csv_row(h: &Hit) -> std::io::Result<Vec<String>> {
         } else {
             serde_json::to_string(&h.meta)?
         },
+        h.page.map(|p| p.to_string()).unwrap_or_default(),
     ])
 }
 
@@ -259,6 +263,7 @@ mod tests {
             byte_end: text.len() as u64,
             char_start: 0,
             char_end: text.chars().count() as u64,
+            page: (rank == 2).then_some(3),
             text: text.into(),
             highlights: vec![(0, 3)],
             format: "markdown".into(),
@@ -288,6 +293,8 @@ mod tests {
         assert_eq!(lines.lines().count(), 2);
         let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
         assert_eq!(first["highlights"], serde_json::json!([[0, 3]]));
+        assert_eq!(first["page"], serde_json::Value::Null);
+        assert_eq!(array[1]["page"], 3);
         assert_eq!(write(Format::Json, &[]), "[]\n");
         assert_eq!(write(Format::Jsonl, &[]), "");
     }

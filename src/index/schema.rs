@@ -175,6 +175,8 @@ pub struct Fields {
     pub byte_end: Field,
     pub char_start: Field,
     pub char_end: Field,
+    /// 1-based page where a passage starts, for paged formats (PDF).
+    pub page: Field,
     pub meta: Field,
     pub file_hash: Field,
     pub file_size: Field,
@@ -219,6 +221,7 @@ impl Fields {
             byte_end: f("byte_end")?,
             char_start: f("char_start")?,
             char_end: f("char_end")?,
+            page: f("page")?,
             meta: f("meta")?,
             file_hash: f("file_hash")?,
             file_size: f("file_size")?,
@@ -239,7 +242,7 @@ mod tests {
         Fields::new(&schema).unwrap();
         // Pinned: a schema change is a visible decision (bump `version`, update this list).
         let names: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(spec.version, 4);
+        assert_eq!(spec.version, 5);
         assert_eq!(
             names,
             [
@@ -266,6 +269,7 @@ mod tests {
                 "byte_end",
                 "char_start",
                 "char_end",
+                "page",
                 "meta",
                 "file_hash",
                 "file_size",

@@ -685,8 +685,9 @@ fn process(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (parsed, encoding) = match read::read(&bytes, file.format, encoding, &stem, parse_options) {
-        Ok(read) => (read.parsed, read.encoding),
+    let read = read::read(&bytes, file.format, encoding, &stem, parse_options);
+    let (parsed, read_as, encoding) = match read {
+        Ok(read) => (read.parsed, read.format, read.encoding),
         // Unchanged content read before: keep its record (with no alias candidates).
         Err(_) if same => {
             return Outcome::SameContent {
@@ -715,15 +716,21 @@ fn process(
         .iter()
         .map(|p| Failure {
             path: file.path.clone(),
-            reason: format!("{}: {}", p.place(file.format), p.reason),
+            reason: format!("{}: {}", p.place(read_as), p.reason),
             remedy: None,
         })
         .collect();
     let mut docs = Vec::new();
     let mut passages = 0;
     let articles = parsed.articles.len();
+    let source = ReadFile {
+        file: &file,
+        format: read_as,
+        encoding,
+        stem: &stem,
+    };
     for (i, article) in parsed.articles.iter().enumerate() {
-        passages += article_docs(ko, &file, encoding, &stem, i, article, &mut docs);
+        passages += article_docs(ko, &source, i, article, &mut docs);
     }
     Outcome::Indexed {
         file,
@@ -746,20 +753,34 @@ pub fn stable_id(path: &str, record: Option<usize>) -> String {
     }
 }
 
+/// A file as it was read: its entry, the format and encoding it was read in, its name
+/// without extension.
+#[derive(Clone, Copy)]
+struct ReadFile<'a> {
+    file: &'a FoundFile,
+    format: Format,
+    encoding: Option<Encoding>,
+    stem: &'a str,
+}
+
 /// Turns one article into passage documents; returns how many.
 fn article_docs(
     ko: &KoIndex,
-    file: &FoundFile,
-    encoding: Encoding,
-    stem: &str,
+    source: &ReadFile<'_>,
     index_in_file: usize,
     article: &Article,
     out: &mut Vec<TantivyDocument>,
 ) -> usize {
     let f = &ko.fields;
+    let ReadFile {
+        file,
+        format,
+        encoding,
+        stem,
+    } = *source;
     let key = path_key(&file.path);
     let split = passage::split(&article.paragraphs, &ko.config.passages);
-    let record = article.record.or(match file.format {
+    let record = article.record.or(match format {
         Format::Json | Format::JsonLines => Some(index_in_file),
         _ => None,
     });
@@ -807,8 +828,10 @@ fn article_docs(
         if let Some(n) = date_num {
             doc.add_i64(f.date_num, n);
         }
-        doc.add_text(f.format, format_name(file.format));
-        doc.add_text(f.encoding, encoding.name());
+        doc.add_text(f.format, format.name());
+        if let Some(encoding) = encoding {
+            doc.add_text(f.encoding, encoding.name());
+        }
         if let Some(r) = record {
             doc.add_u64(f.record, r as u64);
         }
@@ -818,21 +841,13 @@ fn article_docs(
         doc.add_u64(f.byte_end, p.byte_end as u64);
         doc.add_u64(f.char_start, p.char_start as u64);
         doc.add_u64(f.char_end, p.char_end as u64);
+        if let Some(page) = split.paragraph_of(p).and_then(|i| article.pages.get(i)) {
+            doc.add_u64(f.page, u64::from(*page));
+        }
         if !meta.is_empty() {
             doc.add_text(f.meta, &meta);
         }
         out.push(doc);
     }
     total
-}
-
-/// The name of a format as stored.
-pub fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Text => "text",
-        Format::Markdown => "markdown",
-        Format::Html => "html",
-        Format::Json => "json",
-        Format::JsonLines => "jsonl",
-    }
 }

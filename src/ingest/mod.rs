@@ -6,6 +6,7 @@
 
 pub mod clean;
 pub mod decode;
+pub mod document;
 pub mod parse;
 pub mod read;
 mod text;
@@ -32,6 +33,9 @@ pub struct Article {
     pub url: Option<String>,
     /// The body, one entry per paragraph, without page furniture.
     pub paragraphs: Vec<String>,
+    /// The 1-based page each paragraph starts on, for formats with pages (PDF); empty for
+    /// the others.
+    pub pages: Vec<u32>,
     /// Any other metadata found (front matter keys, JSON fields, HTML meta tags).
     pub meta: BTreeMap<String, String>,
     /// Position of the record in its file (0-based) for JSON arrays and JSON Lines.
@@ -52,6 +56,14 @@ pub enum Format {
     Json,
     /// `.jsonl`, `.ndjson`: one article per line.
     JsonLines,
+    /// `.pdf`: the text layer, page by page.
+    Pdf,
+    /// `.docx`: Word documents.
+    Docx,
+    /// `.hwp`: 한글 documents (HWP 5.0).
+    Hwp,
+    /// `.hwpx`: 한글 documents (OWPML).
+    Hwpx,
 }
 
 impl Format {
@@ -63,12 +75,40 @@ impl Format {
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "hwp" => Some(Format::Hwp),
+            "hwpx" => Some(Format::Hwpx),
             _ => None,
         }
     }
 
     /// The extensions read by default.
-    pub const DEFAULT_EXTENSIONS: [&'static str; 8] = [
-        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson",
+    pub const DEFAULT_EXTENSIONS: [&'static str; 12] = [
+        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson", "pdf", "docx", "hwp",
+        "hwpx",
     ];
+
+    /// The format's name, as stored in the index and shown (`text`, `html`, `pdf` …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Hwp => "hwp",
+            Format::Hwpx => "hwpx",
+        }
+    }
+
+    /// Whether files of this format are binary documents, read without decoding text.
+    pub fn is_document(self) -> bool {
+        matches!(
+            self,
+            Format::Pdf | Format::Docx | Format::Hwp | Format::Hwpx
+        )
+    }
 }

@@ -77,6 +77,8 @@ pub struct Hit {
     pub char_start: u64,
     /// End of the character range.
     pub char_end: u64,
+    /// The 1-based page where the passage starts, for paged formats (PDF).
+    pub page: Option<u64>,
     /// Byte ranges in `text` of the words that matched.
     pub highlights: Vec<(usize, usize)>,
     /// The file's format (`text`, `markdown`, `html`, `json`, `jsonl`).
@@ -117,6 +119,7 @@ impl Hit {
             byte_end: num(f.byte_end),
             char_start: num(f.char_start),
             char_end: num(f.char_end),
+            page: doc.get_first(f.page).and_then(|v| v.as_u64()),
             highlights: Vec::new(),
             format: text(f.format).unwrap_or_default(),
             encoding: text(f.encoding).unwrap_or_default(),

@@ -52,20 +52,29 @@ pub fn parse(
         Format::Html => single(html::parse(text)),
         Format::Json => json::parse_json(text, &options.fields)?,
         Format::JsonLines => json::parse_json_lines(text, &options.fields),
+        // Binary documents are read from their bytes (`crate::ingest::document`); their
+        // text, if handed here, is read as plain text.
+        Format::Pdf | Format::Docx | Format::Hwp | Format::Hwpx => single(text::parse(text)),
     };
-    let stem_date = date_from_stem(file_stem);
     for article in &mut parsed.articles {
         clean(article);
-        if article.date.is_none()
-            && let Some(date) = &stem_date
-        {
-            article.date = Some(date.clone());
-            article
-                .meta
-                .insert("date_from".to_string(), "file_name".to_string());
-        }
+        date_from_file_name(article, file_stem);
     }
     Ok(parsed)
+}
+
+/// Dates an article that carries no date by a date its file name starts with, noted as
+/// `meta["date_from"] = "file_name"`.
+pub fn date_from_file_name(article: &mut Article, file_stem: &str) {
+    if article.date.is_some() {
+        return;
+    }
+    if let Some(date) = date_from_stem(file_stem) {
+        article.date = Some(date);
+        article
+            .meta
+            .insert("date_from".to_string(), "file_name".to_string());
+    }
 }
 
 /// One article from a single-article format, or a problem when the file held no text.

@@ -1,0 +1,62 @@
+//! HWPX (OWPML, KS X 6101): the sections `Contents/section<N>.xml` in order — paragraphs,
+//! tables row by row, text boxes — with footnotes and endnotes after the body; running
+//! headers and footers left out. Title, author and date come from `Contents/content.hpf`.
+
+use super::DocumentError;
+use super::package::Package;
+use super::xml_text::{self, Vocabulary};
+use crate::ingest::{Article, Format};
+
+const OWPML: Vocabulary = Vocabulary {
+    paragraph: "p",
+    text: &["t"],
+    row: "tr",
+    spaces: &["tab", "lineBreak", "fwSpace", "nbSpace"],
+    skip: &["header", "footer", "hiddenComment"],
+    notes: &["footNote", "endNote"],
+};
+
+/// Reads an HWPX file.
+pub(super) fn read(bytes: &[u8]) -> Result<Article, DocumentError> {
+    let mut package = Package::open(bytes, Format::Hwpx)?;
+    let mut sections: Vec<(u32, String)> = package
+        .names()
+        .into_iter()
+        .filter_map(|name| {
+            let n = name
+                .strip_prefix("Contents/section")?
+                .strip_suffix(".xml")?
+                .parse()
+                .ok()?;
+            Some((n, name))
+        })
+        .collect();
+    sections.sort();
+    if sections.is_empty() {
+        return Err(DocumentError::damaged(
+            Format::Hwpx,
+            "no Contents/section0.xml",
+        ));
+    }
+    let mut article = Article::default();
+    let mut notes = Vec::new();
+    for (_, name) in &sections {
+        let Some(xml) = package.text(name)? else {
+            continue;
+        };
+        let walked = xml_text::walk(&xml, &OWPML, Format::Hwpx)?;
+        article.paragraphs.extend(walked.paragraphs);
+        notes.extend(walked.notes);
+    }
+    article.paragraphs.extend(notes);
+    if let Some(hpf) = package.text("Contents/content.hpf")? {
+        let [title, creator, created] =
+            xml_text::fields(&hpf, &["title", "creator", "CreatedDate"], Format::Hwpx)?
+                .try_into()
+                .unwrap_or_default();
+        article.title = title;
+        article.author = creator;
+        article.date = created;
+    }
+    Ok(article)
+}

@@ -1,0 +1,279 @@
+//! The document readers (PDF, DOCX, HWPX, HWP) against the fixtures of `tests/documents/`,
+//! written by `scripts/make-documents` from our own text with a gold sidecar each: the
+//! text read must be the gold text, in order, with the gold title, author, date and pages;
+//! and documents that cannot be read (scans, protected, damaged, bombs) fail with a reason,
+//! quickly.
+
+mod common;
+
+use std::io::{Cursor, Write};
+use std::time::Instant;
+
+use kosearch::ingest::Format;
+use kosearch::ingest::document::DocumentError;
+use kosearch::ingest::parse::ParseOptions;
+use kosearch::ingest::read::{Read, ReadError, read};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Gold {
+    title: Option<String>,
+    author: Option<String>,
+    date: Option<String>,
+    paragraphs: Vec<GoldParagraph>,
+    #[serde(default)]
+    footnotes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GoldParagraph {
+    text: String,
+    page: Option<u32>,
+}
+
+fn read_file(name: &str) -> Result<Read, ReadError> {
+    let path = common::path("tests/documents").join(name);
+    let bytes = std::fs::read(&path).unwrap();
+    let format = Format::from_extension(path.extension().unwrap().to_str().unwrap()).unwrap();
+    let stem = path.file_stem().unwrap().to_str().unwrap();
+    read(&bytes, format, None, stem, &ParseOptions::default())
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Checks a document against its gold sidecar: metadata equal, the whole text equal but for
+/// whitespace, every word in its gold paragraph, and each paragraph's page where the gold
+/// has one.
+fn check(file: &str, gold: &str, min_word_f1: f64) {
+    let gold: Gold = serde_json::from_str(
+        &std::fs::read_to_string(common::path("tests/documents").join(gold)).unwrap(),
+    )
+    .unwrap();
+    let read = read_file(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(read.parsed.articles.len(), 1, "{file}");
+    let a = &read.parsed.articles[0];
+    assert_eq!(a.title, gold.title, "{file}: title");
+    assert_eq!(a.author, gold.author, "{file}: author");
+    if gold.date.as_deref() != Some("any") {
+        assert_eq!(a.date, gold.date, "{file}: date");
+    }
+
+    let mut want: Vec<&str> = gold.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    want.extend(gold.footnotes.iter().map(String::as_str));
+    assert_eq!(
+        squeeze(&a.paragraphs.join("")),
+        squeeze(&want.join("")),
+        "{file}: text"
+    );
+    // Words are not glued to their neighbours nor split: F1 over the words (whitespace
+    // separated, as a multiset) of at least `min_word_f1`.
+    let got: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    let f1 = word_f1(&got, &want);
+    eprintln!("{file}: word F1 {f1:.4}");
+    assert!(f1 >= min_word_f1, "{file}: word F1 {f1:.4}");
+
+    if file.ends_with(".pdf") {
+        assert_eq!(
+            a.pages.len(),
+            a.paragraphs.len(),
+            "{file}: a page per paragraph"
+        );
+        for g in &gold.paragraphs {
+            let Some(page) = g.page else { continue };
+            let head: String = squeeze(&g.text).chars().take(20).collect();
+            let i = a
+                .paragraphs
+                .iter()
+                .position(|p| squeeze(p).contains(&head))
+                .unwrap_or_else(|| panic!("{file}: no paragraph holds {head:?}"));
+            assert_eq!(a.pages[i], page, "{file}: page of {head:?}");
+        }
+    } else {
+        assert!(a.pages.is_empty(), "{file}: pages only for PDF");
+    }
+}
+
+/// F1 of the words of `got` against those of `want`, each a multiset.
+fn word_f1<'a>(got: &[&'a str], want: &[&'a str]) -> f64 {
+    let count = |ps: &[&'a str]| {
+        let mut m = std::collections::HashMap::<&'a str, usize>::new();
+        for w in ps.iter().flat_map(|p| p.split_whitespace()) {
+            *m.entry(w).or_default() += 1;
+        }
+        m
+    };
+    let (g, w) = (count(got), count(want));
+    let common: usize = g
+        .iter()
+        .map(|(k, n)| (*n).min(w.get(k).copied().unwrap_or(0)))
+        .sum();
+    let (ng, nw): (usize, usize) = (g.values().sum(), w.values().sum());
+    if common == 0 {
+        return 0.0;
+    }
+    let (p, r) = (common as f64 / ng as f64, common as f64 / nw as f64);
+    2.0 * p * r / (p + r)
+}
+
+#[test]
+fn docx_body_tables_and_core_properties() {
+    check("memo-slm.docx", "memo-slm.gold.json", 1.0);
+}
+
+#[test]
+fn hwpx_sections_tables_and_footnotes() {
+    check(
+        "notice-gpu-cluster.hwpx",
+        "notice-gpu-cluster.gold.json",
+        1.0,
+    );
+}
+
+/// fpdf2's output: a four-page report with a running header and page numbers.
+#[test]
+fn pdf_report_with_running_header_and_page_numbers() {
+    check("report-gpu-2026.pdf", "report-gpu-2026.gold.json", 0.995);
+}
+
+/// LibreOffice's print of the DOCX memo: Hangul and Latin in different fonts, spaces
+/// written apart from the letters, lines broken inside words.
+#[test]
+fn pdf_printed_by_an_office_suite() {
+    check("memo-slm-print.pdf", "memo-slm-print.gold.json", 0.99);
+}
+
+#[test]
+fn a_scanned_pdf_is_reported_as_having_no_text() {
+    let err = read_file("scan-no-text.pdf").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ReadError::Document(DocumentError::NoTextLayer { pages: 1 })
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("scanned"), "{err}");
+}
+
+#[test]
+fn a_document_is_read_by_its_content_whatever_its_extension() {
+    let bytes = std::fs::read(common::path("tests/documents/memo-slm.docx")).unwrap();
+    let r = read(&bytes, Format::Text, None, "memo", &ParseOptions::default()).unwrap();
+    assert_eq!(r.format, Format::Docx);
+    assert_eq!(r.encoding, None);
+
+    let html = b"<html><body>404 Not Found</body></html>";
+    let err = read(html, Format::Pdf, None, "x", &ParseOptions::default()).unwrap_err();
+    assert!(matches!(
+        err,
+        ReadError::Document(DocumentError::NotThisFormat { .. })
+    ));
+    assert!(err.to_string().contains("not a pdf file"), "{err}");
+    assert!(err.to_string().contains("starts with text"), "{err}");
+}
+
+fn zip_with(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in parts {
+        w.start_file(*name, options).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zip_bomb_is_refused_when_it_passes_the_cap() {
+    let huge = vec![b' '; 130 << 20];
+    let bomb = zip_with(&[("word/document.xml", &huge)]);
+    assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+    drop(huge);
+    let started = Instant::now();
+    let err = read(&bomb, Format::Docx, None, "bomb", &ParseOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, ReadError::Document(DocumentError::Budget(_))),
+        "{err}"
+    );
+    assert!(err.to_string().contains("zip bomb"), "{err}");
+    eprintln!("refused in {:?}", started.elapsed());
+}
+
+#[test]
+fn deep_nesting_and_broken_xml_fail_with_a_reason() {
+    let deep = format!(
+        "<w:document>{}{}</w:document>",
+        "<w:p>".repeat(5_000),
+        "</w:p>".repeat(5_000)
+    );
+    let docx = zip_with(&[("word/document.xml", deep.as_bytes())]);
+    let err = read(&docx, Format::Docx, None, "x", &ParseOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("nested more than"), "{err}");
+
+    let broken = zip_with(&[("word/document.xml", b"<w:document><w:p><w:t>\xff\xfe</w:t>")]);
+    let err = read(&broken, Format::Docx, None, "x", &ParseOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("damaged docx file"), "{err}");
+
+    let cut = std::fs::read(common::path("tests/documents/memo-slm.docx")).unwrap();
+    let err = read(
+        &cut[..cut.len() / 2],
+        Format::Docx,
+        None,
+        "x",
+        &ParseOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("docx"), "{err}");
+}
+
+/// An HWP file with this `FileHeader` properties word and one empty section.
+fn hwp_with(properties: u32) -> Vec<u8> {
+    let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    let mut header = vec![0u8; 256];
+    header[..17].copy_from_slice(b"HWP Document File");
+    header[32..36].copy_from_slice(&0x0501_0000u32.to_le_bytes());
+    header[36..40].copy_from_slice(&properties.to_le_bytes());
+    ole.create_stream("/FileHeader")
+        .unwrap()
+        .write_all(&header)
+        .unwrap();
+    ole.create_storage("/BodyText").unwrap();
+    ole.create_stream("/BodyText/Section0").unwrap();
+    ole.flush().unwrap();
+    ole.into_inner().into_inner()
+}
+
+#[test]
+fn protected_hwp_is_reported_with_the_reason() {
+    let err = read(
+        &hwp_with(2),
+        Format::Hwp,
+        None,
+        "x",
+        &ParseOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("password-protected"), "{err}");
+    let err = read(
+        &hwp_with(4),
+        Format::Hwp,
+        None,
+        "x",
+        &ParseOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("배포용"), "{err}");
+    // Readable but empty: a problem, not an article.
+    let r = read(
+        &hwp_with(0),
+        Format::Hwp,
+        None,
+        "x",
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    assert!(r.parsed.articles.is_empty());
+    assert_eq!(r.parsed.problems.len(), 1);
+}
