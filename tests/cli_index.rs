@@ -718,3 +718,71 @@ fn extract_shows_what_is_read_and_names_what_is_not() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("title: 소형 모델의 역습"), "{text}");
 }
+
+/// A folder of documents (PDF, DOCX, HWP, HWPX) is indexed; a scan is listed as failed with
+/// the reason; a PDF passage carries its page into `search --json` and the printed hit; an
+/// unchanged document is not read again.
+#[test]
+fn documents_are_indexed_with_their_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let docs = common::path("tests/documents");
+    let (out, s) = index(&idx, &[&docs], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(s.failed.len(), 1, "{:?}", s.failed);
+    assert!(s.failed[0].path.ends_with("scan-no-text.pdf"));
+    assert!(
+        s.failed[0].reason.contains("no text layer"),
+        "{}",
+        s.failed[0].reason
+    );
+    let documents = std::fs::read_dir(&docs)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            !name.to_string_lossy().ends_with(".json")
+        })
+        .count();
+    assert_eq!(s.articles, documents - 1);
+
+    let search = |args: &[&str]| {
+        kosearch()
+            .arg("search")
+            .arg("--index")
+            .arg(&idx)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = search(&["--json", "QLoRA 어댑터 파일", "-n", "20"]);
+    let hits: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let report = hits
+        .iter()
+        .find(|h| h["path"].as_str().unwrap().ends_with("report-gpu-2026.pdf"))
+        .expect("the report is found");
+    assert_eq!(report["page"], 3, "{report}");
+    assert_eq!(report["title"], "2026 AI 반도체 시장 보고서");
+    let memo = hits
+        .iter()
+        .find(|h| h["path"].as_str().unwrap().ends_with("memo-slm.docx"))
+        .expect("the memo is found");
+    assert_eq!(memo["page"], serde_json::Value::Null);
+    assert_eq!(memo["author"], "전략기획팀 한지우");
+
+    let out = search(&["QLoRA 어댑터 파일", "-n", "20"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("report-gpu-2026.pdf · p. 3 · passage"),
+        "{text}"
+    );
+
+    let (_, again) = index(&idx, &[&docs], &[]);
+    assert_eq!(
+        again.new + again.changed,
+        0,
+        "unchanged documents are not read again"
+    );
+}

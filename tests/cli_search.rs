@@ -64,6 +64,7 @@ struct JsonHit {
     byte_end: u64,
     char_start: u64,
     char_end: u64,
+    page: Option<u64>,
     highlights: Vec<(usize, usize)>,
 }
 
