@@ -834,5 +834,6 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Html => "html",
         Format::Json => "json",
         Format::JsonLines => "jsonl",
+        Format::Mhtml => "mhtml",
     }
 }

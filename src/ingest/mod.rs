@@ -52,6 +52,8 @@ pub enum Format {
     Json,
     /// `.jsonl`, `.ndjson`: one article per line.
     JsonLines,
+    /// `.mhtml`, `.mht`: a web page saved as one MIME message.
+    Mhtml,
 }
 
 impl Format {
@@ -63,12 +65,13 @@ impl Format {
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "mhtml" | "mht" => Some(Format::Mhtml),
             _ => None,
         }
     }
 
     /// The extensions read by default.
-    pub const DEFAULT_EXTENSIONS: [&'static str; 8] = [
-        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson",
+    pub const DEFAULT_EXTENSIONS: [&'static str; 10] = [
+        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson", "mhtml", "mht",
     ];
 }
