@@ -147,7 +147,8 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 type Headers = Vec<(String, String)>;
 
 /// A header block (folded lines unfolded; names lower-cased) and the body after the blank
-/// line that ends it. A part that opens with a blank line has no headers.
+/// line that ends it, or from the first line that is not a header. A part that opens with a
+/// blank line has no headers.
 fn split_headers(bytes: &[u8]) -> Result<(Headers, &[u8]), String> {
     let mut headers: Vec<(String, String)> = Vec::new();
     for (at, line) in lines(bytes) {
@@ -173,9 +174,10 @@ fn split_headers(bytes: &[u8]) -> Result<(Headers, &[u8]), String> {
             Some((name, value)) if is_header_line(line) => {
                 headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
             }
-            // Not a header: the part has no header block (a lenient reading of bad saves).
-            _ if headers.is_empty() => return Ok((Vec::new(), bytes)),
-            _ => return Err(format!("a malformed header line: {:.60}", text.trim())),
+            // Not a header: the body starts here, its blank line lost (a lenient reading of
+            // damaged saves, as browsers read them); with no header before it, the part has
+            // no header block.
+            _ => return Ok((headers, &bytes[at..])),
         }
     }
     // Headers to the end and no body.
@@ -383,6 +385,14 @@ mod tests {
                       <p>inner</p>\n--b--\n--a--\n";
         let page = html_page(nested.as_bytes()).expect("reads");
         assert_eq!(page.html, b"<p>inner</p>");
+    }
+
+    #[test]
+    fn a_part_whose_blank_line_was_lost_is_still_read() {
+        let save = "MIME-Version: 1.0\nContent-Type: multipart/related; boundary=a\n\n--a\n\
+                    Content-Type: text/html\n<p>x</p>\n--a--\n";
+        let page = html_page(save.as_bytes()).expect("reads");
+        assert_eq!(page.html, b"<p>x</p>");
     }
 
     #[test]
