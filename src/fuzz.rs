@@ -17,6 +17,7 @@ use crate::index::update::{self, UpdateOptions};
 use crate::ingest::Format;
 use crate::ingest::decode::{self, Encoding};
 use crate::ingest::parse::{self, FieldMap, ParseOptions};
+use crate::ingest::read;
 use crate::passage::{self, PassageOptions};
 use crate::search::query;
 use crate::search::{SearchOptions, Searcher};
@@ -28,6 +29,7 @@ pub type Target = fn(&[u8]);
 pub const TARGETS: &[(&str, Target)] = &[
     ("decode", decode),
     ("html", html),
+    ("mhtml", mhtml),
     ("markdown", markdown),
     ("json", json),
     ("passages", passages),
@@ -48,6 +50,14 @@ const SEED_QUERIES: &[&str] = &[
     "((GPU)",
     "OR -",
     "title:",
+];
+
+/// MHTML saves the MHTML target starts from, besides the samples: nested, single-part,
+/// quoted-printable, and one whose boundary never comes.
+const SEED_MHTML: &[&str] = &[
+    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/related; boundary=b\n\n--b\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n<p>=EA=B0=80=\n=EB=82=98</p>\n--b--\n--a--\n",
+    "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\nPHA+6rCAPC9wPg==\n",
+    "From: <Saved by Blink>\nMIME-Version: 1.0\nContent-Type: multipart/related; boundary=\"x\"\n\n--y\n",
 ];
 
 /// The inputs each target starts from, as `(target, name, bytes)`: made from the sample
@@ -74,6 +84,7 @@ pub fn seeds(root: &Path) -> std::io::Result<Vec<(&'static str, String, Vec<u8>)
         };
         match ext.as_deref().and_then(Format::from_extension) {
             Some(Format::Html) => out.push(("html", name.clone(), text.clone())),
+            Some(Format::Mhtml) => out.push(("mhtml", name.clone(), bytes.clone())),
             Some(Format::Markdown) => out.push(("markdown", name.clone(), text.clone())),
             Some(Format::Json) => out.push(("json", name.clone(), with_prefix(b"\0", usize::MAX))),
             Some(Format::JsonLines) => {
@@ -107,6 +118,9 @@ pub fn seeds(root: &Path) -> std::io::Result<Vec<(&'static str, String, Vec<u8>)
                 document_seed(format, &std::fs::read(entry.path())?),
             ));
         }
+    }
+    for (i, m) in SEED_MHTML.iter().enumerate() {
+        out.push(("mhtml", format!("m{i:02}"), m.as_bytes().to_vec()));
     }
     for (i, q) in SEED_QUERIES.iter().enumerate() {
         out.push(("query", format!("q{i:02}"), q.as_bytes().to_vec()));
@@ -188,6 +202,31 @@ fn check_decoded(data: &[u8], forced: Option<Encoding>) {
 /// The HTML parser, then passages of what it found.
 pub fn html(data: &[u8]) {
     parse_then_split(Format::Html, data);
+}
+
+/// An MHTML save read as a file is (its HTML part found, decoded and parsed), then passages:
+/// an error or articles, never a panic, and quickly (the MIME reader is linear in its input).
+pub fn mhtml(data: &[u8]) {
+    let started = std::time::Instant::now();
+    let options = ParseOptions {
+        fields: FieldMap::default(),
+    };
+    for format in [Format::Mhtml, Format::Html] {
+        let Ok(read) = read::read(data, format, None, "2026-01-02_fuzz", &options) else {
+            continue;
+        };
+        for article in &read.parsed.articles {
+            for p in &article.paragraphs {
+                assert!(!p.trim().is_empty(), "an empty paragraph: {article:?}");
+            }
+        }
+    }
+    assert!(
+        started.elapsed().as_secs() < 10 + data.len() as u64 / 1_000_000,
+        "too slow: {:?} for {} bytes",
+        started.elapsed(),
+        data.len()
+    );
 }
 
 /// The Markdown parser (front matter included) and the plain-text one, then passages.

@@ -786,3 +786,60 @@ fn documents_are_indexed_with_their_pages() {
         "unchanged documents are not read again"
     );
 }
+
+/// Hostile MHTML saves — a huge base64 part, multiparts nested 100,000 deep, a boundary that
+/// never comes — each fail with a reason naming the file, quickly, and the good save beside
+/// them is still read.
+#[test]
+fn hostile_mhtml_saves_fail_with_a_reason_and_stop_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "MIME-Version: 1.0\nContent-Type: multipart/related; boundary=b0\n\n";
+    let huge = format!(
+        "{head}--b0\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n{}\n--b0--\n",
+        "AAAA".repeat(8_000_000)
+    );
+    let mut deep = head.to_string();
+    for i in 0..100_000 {
+        deep.push_str(&format!(
+            "--b{i}\nContent-Type: multipart/related; boundary=b{}\n\n",
+            i + 1
+        ));
+    }
+    let bogus = format!("{head}--b1\nContent-Type: text/html\n\n<p>x</p>\n");
+    let good = format!(
+        "{head}--b0\nContent-Type: text/html; charset=utf-8\n\n\
+         <html><body><article><p>소형 모델이 GPU 한 장에서 돈다.</p></article></body></html>\n--b0--\n"
+    );
+    let files = [
+        ("huge.mhtml", huge),
+        ("deep.mht", deep),
+        ("bogus.mhtml", bogus),
+        ("good.html", good),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let out = kosearch()
+        .arg("extract")
+        .args(files.iter().map(|(name, _)| dir.path().join(name)))
+        .output()
+        .unwrap();
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("huge.mhtml") && err.contains("not a text file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("deep.mht") && err.contains("nested deeper"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bogus.mhtml") && err.contains("never appears"),
+        "{err}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("소형 모델이 GPU 한 장에서 돈다."), "{text}");
+}

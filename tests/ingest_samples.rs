@@ -168,7 +168,7 @@ fn every_sample_yields_clean_articles() {
             }
         }
     }
-    assert_eq!(total, 34, "articles in the samples");
+    assert_eq!(total, 35, "articles in the samples");
 }
 
 /// What one article of a sample must be.
@@ -194,6 +194,7 @@ const EXPECTED: &[E] = &[
     E { file: "ai/eval/2026-02-04_korean-benchmark-contamination.html", index: 0, title: Some("한국어 AI 벤치마크 '점수 인플레'…\"시험 문제 미리 본 모델 걸러내야\""), date: "2026-02-04", source: "코드라인", author: "하윤재", paragraphs: 11, first: "국내 기업과 연구기관이", last: "다 30%씩 교체한다." },
     E { file: "ai/finetune/2026-01-08_callcenter-finetuning.txt", index: 0, title: Some("직원 40명 보험대리점이 상담 AI 직접 만들었다…\"미세조정 비용 300만 원\""), date: "2026-01-08", source: "한빛뉴스", author: "최동현", paragraphs: 7, first: "부산의 직원 40명 규", last: " 배운다\"고 조언했다." },
     E { file: "ai/finetune/2026-02-12_lora-qlora-cost.md", index: 0, title: Some("LoRA·QLoRA로 파인튜닝 비용 10분의 1…실무자들이 말하는 '현실 견적'"), date: "2026-02-12", source: "코드라인", author: "오세진", paragraphs: 23, first: "\"모델을 우리 회사에 ", last: " 이용 조건이 다르다." },
+    E { file: "ai/finetune/2026-03-16_single-gpu-slm-finetuning.mhtml", index: 0, title: Some("GPU 한 장으로 소형언어모델 파인튜닝…중소기업 '사내 AI' 문턱 낮아졌다"), date: "2026-03-16", source: "코드라인", author: "오세진", paragraphs: 5, first: "그래픽처리장치(GPU) 한 장으로", last: "방식을 권한다." },
     E { file: "ai/medical/2026-03-05_medical-lora.txt", index: 0, title: Some("대학병원, 퇴원요약 AI 자체 개발…\"LoRA로 GPU 2장이면 충분했다\""), date: "2026-03-05", source: "테크데일리", author: "장유나", paragraphs: 7, first: "국내 한 대학병원이 환", last: " 필요하다\"고 말했다." },
     E { file: "ai/ondevice/2025-11-05_laptop-npu-small-model.txt", index: 0, title: Some("인터넷 없이 회의록 요약…노트북 속으로 들어온 '소형 언어 모델'"), date: "2025-11-05", source: "코드라인", author: "오세진", paragraphs: 7, first: "비행기 안에서 와이파이", last: " 12일부터 판매된다." },
     E { file: "ai/ondevice/2026-03-03_smartphone-slm.md", index: 0, title: Some("스마트폰 속 AI 비서, 클라우드 없이 돈다…소형언어모델(SLM) 탑재 경쟁"), date: "2026-03-03", source: "이음데일리", author: "서지민", paragraphs: 19, first: "스마트폰 제조사들이 인", last: "될 것\"이라고 말했다." },

@@ -64,6 +64,8 @@ pub enum Format {
     Hwp,
     /// `.hwpx`: 한글 documents (OWPML).
     Hwpx,
+    /// `.mhtml`, `.mht`: a web page saved as one MIME message.
+    Mhtml,
 }
 
 impl Format {
@@ -79,14 +81,15 @@ impl Format {
             "docx" => Some(Format::Docx),
             "hwp" => Some(Format::Hwp),
             "hwpx" => Some(Format::Hwpx),
+            "mhtml" | "mht" => Some(Format::Mhtml),
             _ => None,
         }
     }
 
     /// The extensions read by default.
-    pub const DEFAULT_EXTENSIONS: [&'static str; 12] = [
-        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson", "pdf", "docx", "hwp",
-        "hwpx",
+    pub const DEFAULT_EXTENSIONS: [&'static str; 14] = [
+        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson", "mhtml", "mht", "pdf",
+        "docx", "hwp", "hwpx",
     ];
 
     /// The format's name, as stored in the index and shown (`text`, `html`, `pdf` …).
@@ -97,6 +100,7 @@ impl Format {
             Format::Html => "html",
             Format::Json => "json",
             Format::JsonLines => "jsonl",
+            Format::Mhtml => "mhtml",
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Hwp => "hwp",

@@ -1,6 +1,6 @@
 //! A decoded file's text to [`Article`]s, one private module per [`Format`]: plain text
 //! (`text.rs`), Markdown with YAML front matter (`markdown.rs`), HTML pages (`html/`), JSON and
-//! JSON Lines (`json.rs`). This file only dispatches to them and finishes their articles; what
+//! JSON Lines (`json.rs`), MHTML saves (`mhtml.rs`, which finds the HTML part for `html/`). This file only dispatches to them and finishes their articles; what
 //! they share lives beside them — the options (`options.rs`) and what a file yields
 //! (`outcome.rs`) — and, with cleaning, in `crate::ingest::text` (whitespace, dates, reporters'
 //! names). No format module imports this file or another format, except JSON, which renders
@@ -17,6 +17,7 @@
 mod html;
 mod json;
 mod markdown;
+mod mhtml;
 mod options;
 mod outcome;
 mod text;
@@ -29,6 +30,7 @@ use super::clean::clean;
 use super::text::date::normalize_date;
 use super::{Article, Format};
 
+pub(crate) use mhtml::{Page as MhtmlPage, looks_like_mhtml};
 pub use options::{FieldMap, ParseOptions};
 pub use outcome::{ParseError, Parsed, RecordProblem};
 
@@ -52,6 +54,16 @@ pub fn parse(
         Format::Html => single(html::parse(text)),
         Format::Json => json::parse_json(text, &options.fields)?,
         Format::JsonLines => json::parse_json_lines(text, &options.fields),
+        // A save whose text was decoded whole: its HTML part is read as UTF-8 (`read` decodes
+        // the part in its own charset instead).
+        Format::Mhtml => {
+            let page = mhtml_page(text.as_bytes())?;
+            let mut article = html::parse(&String::from_utf8_lossy(&page.html));
+            if page.url.is_some() {
+                article.url = page.url;
+            }
+            single(article)
+        }
         // Binary documents are read from their bytes (`crate::ingest::document`); their
         // text, if handed here, is read as plain text.
         Format::Pdf | Format::Docx | Format::Hwp | Format::Hwpx => single(text::parse(text)),
@@ -75,6 +87,11 @@ pub fn date_from_file_name(article: &mut Article, file_stem: &str) {
             .meta
             .insert("date_from".to_string(), "file_name".to_string());
     }
+}
+
+/// The HTML part of an MHTML save, transfer encoding undone, with its charset and URL.
+pub(crate) fn mhtml_page(bytes: &[u8]) -> Result<MhtmlPage, ParseError> {
+    mhtml::html_page(bytes).map_err(ParseError::Mhtml)
 }
 
 /// One article from a single-article format, or a problem when the file held no text.

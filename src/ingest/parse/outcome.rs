@@ -50,6 +50,9 @@ pub enum ParseError {
     /// limit.
     #[error("refused: {0}")]
     Budget(String),
+    /// An MHTML save whose HTML part cannot be found or decoded: why.
+    #[error("not a readable MHTML save: {0}")]
+    Mhtml(String),
     /// Valid JSON, but not an object or an array of objects.
     #[error("JSON top level is {found}; expected an article object or an array of them")]
     NotArticles {

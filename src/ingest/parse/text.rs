@@ -9,10 +9,19 @@
 //!
 //! A short line right after the title that reads as a date (`입력 2026.03.02 09:30`) is taken
 //! as the date rather than as body text.
+//!
+//! A browser copy of a news page puts the headline on the first line with the date line
+//! (`입력 …`, `기사입력 …`) and the reporter (`김민준 기자`) right under it, without a blank
+//! line: that first line is the title too, the date line gives the date, and the reporter
+//! line is left as a paragraph of its own for cleaning to take. Such lines, and lines that are
+//! or open with the timestamp of a headline list (`2025-01-17 17:46:11[퇴근길] …`), always
+//! stand apart: they never join a wrapped paragraph.
 
 use crate::ingest::Article;
+use crate::ingest::text::byline::is_reporter_line;
 use crate::ingest::text::collapse_whitespace;
-use crate::ingest::text::date::{normalize_date, set_date};
+use crate::ingest::text::date::{is_dateline, normalize_date, set_date};
+use crate::ingest::text::stamp::{is_stamp_only, opens_with_stamp};
 
 /// The longest first line still taken as a title, in characters.
 const MAX_TITLE_CHARS: usize = 150;
@@ -24,8 +33,26 @@ pub(crate) fn parse(text: &str) -> Article {
     let blocks = blocks(text);
     let mut article = Article::default();
     let mut rest = &blocks[..];
+    let mut header_lines: Vec<&str> = Vec::new();
 
     if let [first, tail @ ..] = rest
+        && first.len() > 1
+        && is_title_line(first[0])
+        && first[1..]
+            .iter()
+            .all(|l| is_dateline(l) || is_reporter_line(l))
+    {
+        // A copied page: headline, then its date and reporter lines.
+        article.title = Some(collapse_whitespace(first[0]));
+        for line in &first[1..] {
+            if is_dateline(line) && article.date.is_none() {
+                set_date(&mut article, line);
+            } else {
+                header_lines.push(line);
+            }
+        }
+        rest = tail;
+    } else if let [first, tail @ ..] = rest
         && first.len() == 1
         && !tail.is_empty()
         && is_title_line(first[0])
@@ -43,6 +70,9 @@ pub(crate) fn parse(text: &str) -> Article {
         }
     }
 
+    article
+        .paragraphs
+        .extend(header_lines.iter().map(|l| collapse_whitespace(l)));
     for block in rest {
         article.paragraphs.extend(paragraphs(block));
     }
@@ -120,7 +150,11 @@ fn paragraphs(lines: &[&str]) -> Vec<String> {
 fn ends_paragraph(line: &str, next: &str, widest: usize) -> bool {
     let next_trimmed = next.trim();
     let continuation = next.starts_with([' ', '\t', '\u{3000}']);
-    if is_list_item(next_trimmed) || is_footer_line(line) || is_footer_line(next_trimmed) {
+    if is_list_item(next_trimmed)
+        || stands_apart(line)
+        || stands_apart(next_trimmed)
+        || opens_with_stamp(next_trimmed)
+    {
         return true;
     }
     if is_list_item(line) {
@@ -159,6 +193,12 @@ fn is_list_item(line: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Lines that are never part of a wrapped paragraph: footers, date and reporter lines under a
+/// headline, timestamps alone.
+fn stands_apart(line: &str) -> bool {
+    is_footer_line(line) || is_dateline(line) || is_reporter_line(line) || is_stamp_only(line)
 }
 
 /// Lines that are never part of a wrapped paragraph: e-mail and copyright lines.
@@ -259,6 +299,54 @@ mod tests {
         let a = parse("제목\n\n2026년 3월 2일 발표가 있었다.\n\n본문이다.");
         assert_eq!(a.date, None);
         assert_eq!(a.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn a_copied_page_opens_with_its_headline_date_and_reporter() {
+        let a = parse(
+            "공공기관 챗봇, 소형 모델로 갈아탄다\n기사입력 2026.03.11 13:15\n임채원 기자 =\n\n본문이다.",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("공공기관 챗봇, 소형 모델로 갈아탄다")
+        );
+        assert_eq!(a.date.as_deref(), Some("2026-03-11"));
+        assert_eq!(a.paragraphs, vec!["임채원 기자 =", "본문이다."]);
+        // A first block of two body lines has no title.
+        let a = parse("제목 같은 줄\n바로 이어지는 본문이다.\n\n둘째.");
+        assert_eq!(a.title, None);
+    }
+
+    #[test]
+    fn reporter_date_and_stamp_lines_never_join_a_paragraph() {
+        let a = parse(
+            "제목\n\n정하늘 기자\n입력 2026-03-05 11:20:00 | 수정 2026-03-05 11:20:00\n\n본문이다.",
+        );
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "정하늘 기자",
+                "입력 2026-03-05 11:20:00 | 수정 2026-03-05 11:20:00",
+                "본문이다."
+            ]
+        );
+        let a = parse(
+            "본문이다.\n\n신제품 두께 경쟁 예고\n2025-01-17 17:46:11[퇴근길] 주간 IT 소식\n2025-01-17 16:00:00",
+        );
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "본문이다.",
+                "신제품 두께 경쟁 예고",
+                "2025-01-17 17:46:11[퇴근길] 주간 IT 소식",
+                "2025-01-17 16:00:00"
+            ]
+        );
+        // A wrapped line that opens with a date alone still joins.
+        let a = parse(
+            "정부가 발표한 계획은 다음과 같은 내용을 담고 있으며\n2026.03.02 확정된 예산으로 집행된다.",
+        );
+        assert_eq!(a.paragraphs.len(), 1);
     }
 
     #[test]

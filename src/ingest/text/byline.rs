@@ -23,6 +23,14 @@ pub(crate) static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(EMAIL_PATTERN));
 /// A reporter's name and role anywhere.
 static REPORTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?P<name>NAME)\s*ROLE"));
 
+/// A line that is only a reporter's name and role: `김민준 기자`, `임채원 기자 =`.
+static REPORTER_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*NAME\s*ROLE\s*=?\s*$"));
+
+/// Whether `line` is only a reporter's name and role (`김민준 기자`, `임채원 기자 =`).
+pub(crate) fn is_reporter_line(line: &str) -> bool {
+    REPORTER_LINE.is_match(line)
+}
+
 /// The regex of `pattern`, in which `NAME` stands for a reporter's name and `ROLE` for a
 /// reporter's role.
 pub(crate) fn re(pattern: &str) -> Regex {
@@ -60,5 +68,14 @@ mod tests {
         assert_eq!(author_name("By Jane Roe").as_deref(), Some("Jane Roe"));
         assert_eq!(author_name("최동현").as_deref(), Some("최동현"));
         assert_eq!(author_name(" sion.yu@daonbiz.example "), None);
+    }
+
+    #[test]
+    fn reporter_lines() {
+        assert!(is_reporter_line("김민준 기자"));
+        assert!(is_reporter_line(" 임채원 기자 ="));
+        assert!(is_reporter_line("장현우 특파원"));
+        assert!(!is_reporter_line("김민준 기자가 말했다"));
+        assert!(!is_reporter_line("기자"));
     }
 }

@@ -40,6 +40,18 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
         .or_else(|| year_last(s))
 }
 
+/// A date line under a headline: `입력 2026.03.02 09:30`, `기사입력 : 2025년 12월 2일`,
+/// `승인 2026.03.18 10:30`, `입력 2026.03.18. 오전 10:30  수정 …`.
+pub(crate) fn is_dateline(line: &str) -> bool {
+    static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^\s*(?:입력|수정|등록|기사\s*입력|최종\s*수정|업데이트|발행|승인|게재|송고)\s*(?:일|일시)?\s*[:：]?\s*\d",
+        )
+        .expect("valid regex")
+    });
+    line.chars().count() <= 80 && DATELINE.is_match(line) && normalize_date(line).is_some()
+}
+
 /// Sets `article.date` from a raw date, or keeps the raw text in `meta["date_raw"]`.
 pub(crate) fn set_date(article: &mut Article, raw: &str) {
     let raw = raw.trim();
@@ -244,6 +256,26 @@ mod tests {
             Some("2026-03-02")
         );
         assert_eq!(n("hb-20260309-001").as_deref(), Some("2026-03-09"));
+    }
+
+    #[test]
+    fn datelines() {
+        for yes in [
+            "입력 2026.03.02 09:30",
+            "기사입력 : 2025년 12월 2일",
+            "승인 2026.03.18 10:30",
+            "입력 2026.03.18. 오전 10:30  수정 2026.03.18. 오전 11:02",
+            "최종수정 2026-03-18",
+        ] {
+            assert!(is_dateline(yes), "{yes}");
+        }
+        for no in [
+            "2026.03.02 09:30",
+            "입력 데이터가 늘었다",
+            "수정 2026년 예산안을 논의했다 그 밖에 다른 내용도 길게 이어지는 문장이 여기에 있어서 팔십 자를 넘긴다",
+        ] {
+            assert!(!is_dateline(no), "{no}");
+        }
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! Text helpers shared by parsing (`parse/`) and cleaning (`clean.rs`): whitespace
-//! ([`collapse_whitespace`], [`non_empty`]), publication dates ([`date`]), and reporters'
-//! names in bylines ([`byline`]).
+//! Text helpers shared by parsing (`parse/`) and cleaning (`clean/`): whitespace
+//! ([`collapse_whitespace`], [`non_empty`]), publication dates ([`date`]), reporters'
+//! names in bylines ([`byline`]), and the timestamps of headline lists ([`stamp`]).
 //!
 //! This module imports neither `parse` nor `clean`; both import it, so neither needs the other.
 //! A helper that more than one of them needs is defined here, once.
 
 pub(crate) mod byline;
 pub(crate) mod date;
+pub(crate) mod stamp;
 
 /// `s` with runs of whitespace made one space and the ends trimmed.
 pub(crate) fn collapse_whitespace(s: &str) -> String {

@@ -1,12 +1,17 @@
 //! The article's metadata from the page: title, source, URL, date, author and a few extras.
 //!
-//! Title: `og:title`, `twitter:title`, JSON-LD `headline`, `<title>` without a trailing site
-//! suffix (` | 매체`, ` - 매체`, ` :: 매체`, which may then serve as the source), first `<h1>`.
+//! Title: `og:title`, `twitter:title` (without a trailing ` - 매체` when the site name is
+//! known), JSON-LD `headline`, `<title>` without a trailing site suffix (` | 매체`, ` - 매체`,
+//! ` :: 매체`, which may then serve as the source), first `<h1>`; a `<title>` that is only a
+//! short name which the `<h1>` does not contain (a print view's) gives way to the `<h1>`
+//! and serves as the source.
 //! Date: `article:published_time` and kin in `<meta>`, `itemprop=datePublished`, JSON-LD
 //! `datePublished`, `<time datetime>` inside the article, an element whose class says `date`;
 //! the first that reads as a date wins, else the first raw one is kept as `meta["date_raw"]`.
 //! Author: `meta[name=author]`, `article:author` (unless a URL), JSON-LD `author`, a byline
-//! element. Source: `og:site_name`, JSON-LD `publisher`, the title suffix. URL: canonical
+//! element. Source: a portal's name of the outlet (`article:media_name`, an
+//! `og:article:author` of the form `매체 | 포털`), `og:site_name`, JSON-LD `publisher`, the
+//! title suffix. URL: canonical
 //! link, `og:url`. Extras in `meta`: description, keywords, section, modified time.
 
 use std::collections::HashMap;
@@ -101,13 +106,42 @@ fn title_and_source(doc: &Html, tags: &MetaTags, ld: &LinkedData, article: &mut 
         Some(t) => strip_site_suffix(t, site_name.as_deref()),
         None => (None, None),
     };
+    // A print view's `<title>` is the outlet's name alone; its headline is the `<h1>`.
+    let h1 = first_text(doc, &H1);
+    let (title_from_page, suffix) = match (title_from_page, &h1) {
+        (Some(t), Some(h)) if suffix.is_none() && !t.contains(h.as_str()) && is_short_name(&t) => {
+            (Some(h.clone()), Some(t))
+        }
+        (t, _) => (t, suffix),
+    };
+    let strip = |t: String| match &site_name {
+        Some(_) => strip_site_suffix(&t, site_name.as_deref()).0.unwrap_or(t),
+        None => t,
+    };
     article.title = tags
         .get("og:title")
         .or_else(|| tags.get("twitter:title"))
+        .map(strip)
         .or_else(|| ld.headline.clone())
         .or(title_from_page)
-        .or_else(|| first_text(doc, &H1));
-    article.source = site_name.or_else(|| ld.publisher.clone()).or(suffix);
+        .or(h1);
+    let portal_outlet = tags.get("article:media_name").or_else(|| {
+        tags.get("og:article:author")
+            .and_then(|a| {
+                a.split_once(" | ")
+                    .map(|(outlet, _)| outlet.trim().to_string())
+            })
+            .filter(|o| !o.is_empty() && !o.starts_with("http"))
+    });
+    article.source = portal_outlet
+        .or(site_name)
+        .or_else(|| ld.publisher.clone())
+        .or(suffix);
+}
+
+/// A name rather than a headline: at most 20 characters in at most two words.
+fn is_short_name(s: &str) -> bool {
+    s.chars().count() <= 20 && s.split_whitespace().count() <= 2
 }
 
 /// The date: the first candidate that reads as a date; else a short element whose class names

@@ -15,7 +15,12 @@
 //!   end in a timestamp (`▶ 폴더블폰 판매 30% 증가 2026.02.24 14:05`) or start with `▶`/`☞`.
 //!   Only at the end of the article: a body paragraph that merely contains a date stays.
 //! - A leading paragraph equal to the title, and date lines (`입력 2026.01.22 06:00 | 수정 …`)
-//!   among the first paragraphs, go (the date line fills `date` when it is missing).
+//!   among the first paragraphs, go (the date line fills `date` when it is missing), as do
+//!   lines that give the reporter and the date together (`김민준 기자 | 승인 2026.03.18`).
+//! - **News as it is copied** (`copied.rs`): the article ends at the copyright line unless
+//!   clearly more article follows; the outlet it names is the source; reaction and comment
+//!   widgets go; headline lists are found with their timestamps before or after the headline,
+//!   glued or spaced, or on the next line.
 //!
 //! Paragraphs are never dropped for being short, and an article that had text is never left
 //! empty: if everything would go, the paragraphs are kept as they were.
@@ -23,13 +28,15 @@
 //! The rules are regexes over the reporter name, role and e-mail patterns of
 //! `text::byline`, which the HTML parser reads bylines with too.
 
+mod copied;
+
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::Article;
 use super::text::byline::{EMAIL, EMAIL_PATTERN, author_name, re};
-use super::text::date::normalize_date;
+use super::text::date::{is_dateline, normalize_date};
 use super::text::{collapse_whitespace, non_empty};
 
 /// How many leading paragraphs may hold the byline.
@@ -64,7 +71,7 @@ static SLASH_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// A paragraph that is only a reporter's name and role.
-static REPORTER_ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?P<name>NAME)\s*ROLE\s*$"));
+static REPORTER_ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?P<name>NAME)\s*ROLE\s*=?\s*$"));
 /// `김민준 기자 minjun@…` or an address closing a paragraph after the article text.
 static TRAILING_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -78,19 +85,13 @@ static EMAIL_LABEL: LazyLock<Regex> =
 /// Headings of headline lists.
 static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[\s*_#]*[\[【<〈《■□▶◆●○\-=]*\s*(?:관련\s*기사|관련\s*뉴스|많이\s*(?:본|읽은|읽힌)\s*(?:뉴스|기사)|인기\s*(?:기사|뉴스)|추천\s*(?:기사|뉴스)|주요\s*(?:기사|뉴스)|최신\s*(?:기사|뉴스)|이\s*시각\s*(?:주요\s*|인기\s*)?(?:뉴스|기사)|핫\s*(?:뉴스|이슈)|오늘의\s*(?:주요\s*|인기\s*)?(?:뉴스|기사)|(?:함께|같이)\s*(?:보면\s*좋은|볼만한|읽을만한|본)\s*(?:기사|뉴스)|실시간\s*(?:인기\s*)?(?:기사|뉴스)|포토\s*뉴스|다른\s*기사\s*보기|기자의\s*다른\s*기사|이\s*기자의\s*다른\s*기사|related\s+(?:articles|news|stories)|most\s+(?:read|viewed|popular))\s*[\]】>〉》■□◆●○\-=]*[\s*_:]*$",
+        r"^[\s*_#]*[\[【<〈《■□▶◆●○\-=]*\s*(?:관련\s*기사|관련\s*뉴스|많이\s*(?:본|읽은|읽힌)\s*(?:뉴스|기사)|인기\s*(?:기사|뉴스)|추천\s*(?:기사|뉴스)|주요\s*(?:기사|뉴스)|최신\s*(?:기사|뉴스)|이\s*시각\s*(?:주요\s*|인기\s*)?(?:뉴스|기사)|(?:오늘의\s*)?핫\s*(?:뉴스|이슈)|오늘의\s*(?:주요\s*|인기\s*)?(?:뉴스|기사)|(?:함께|같이)\s*(?:보면\s*좋은|볼만한|읽을만한|본)\s*(?:기사|뉴스)|실시간\s*(?:인기\s*)?(?:기사|뉴스)|포토\s*뉴스|다른\s*기사\s*보기|기자의\s*다른\s*기사|이\s*기자의\s*다른\s*기사|related\s+(?:articles|news|stories)|most\s+(?:read|viewed|popular))\s*[\]】>〉》■□◆●○\-=]*[\s*_:]*$",
     )
 });
 /// A timestamp closing a line: `2026.03.12 14:05`, `2026-03-12`, `03.12 14:05`.
 static TIMESTAMP_END: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?:\d{4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}[./-]\d{1,2}\s+\d{1,2}:\d{2})\s*[)\]]?\s*$",
-    )
-});
-/// A date line under the headline.
-static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^\s*(?:입력|수정|등록|기사\s*입력|최종\s*수정|업데이트|발행|승인|게재|송고)\s*(?:일|일시)?\s*[:：]?\s*\d",
     )
 });
 /// A year, as in `Copyright 2026 …`.
@@ -116,8 +117,11 @@ pub fn clean(article: &mut Article) {
     let mut names_seen: Vec<String> = Vec::new();
 
     take_leading_byline(&mut paragraphs, article);
+    let outlet = paragraphs.iter().find_map(|p| copied::copyright_source(p));
+    set_if_none(&mut article.source, outlet.as_deref());
+    copied::cut_after_copyright(&mut paragraphs);
     paragraphs.retain(|p| {
-        if is_copyright(p, false) {
+        if is_copyright(p, false) || copied::is_widget(p) {
             return false;
         }
         if let Some(name) = email_line(p) {
@@ -278,7 +282,9 @@ fn strip_trailing(paragraphs: &mut Vec<String>, names_seen: &mut Vec<String>) {
             paragraphs.pop();
             continue;
         }
-        if let Some(start) = trailing_list_start(paragraphs) {
+        if let Some(start) =
+            trailing_list_start(paragraphs).or_else(|| copied::headline_list_start(paragraphs))
+        {
             paragraphs.truncate(start);
             continue;
         }
@@ -360,8 +366,13 @@ fn drop_header_lines(paragraphs: &mut Vec<String>, article: &mut Article) {
     let mut i = 0;
     while i < paragraphs.len().min(HEADER_PARAGRAPHS) {
         let p = &paragraphs[i];
-        if p.chars().count() <= 80
-            && DATELINE.is_match(p)
+        if let Some((name, date)) = copied::reporter_and_date(p) {
+            set_if_none(&mut article.author, Some(&name));
+            set_if_none(&mut article.date, Some(&date));
+            paragraphs.remove(i);
+            continue;
+        }
+        if is_dateline(p)
             && let Some(date) = normalize_date(p)
         {
             if article.date.is_none() {
