@@ -277,3 +277,201 @@ fn protected_hwp_is_reported_with_the_reason() {
     assert!(r.parsed.articles.is_empty());
     assert_eq!(r.parsed.problems.len(), 1);
 }
+
+/// HWP files saved by 한/글 itself (hwp-rs's test files, Apache-2.0): title and author from
+/// the summary information, text boxes read.
+#[test]
+fn hwp_saved_by_hangul() {
+    let r = read_file("hwp-rs/hello_world.hwp").unwrap();
+    let a = &r.parsed.articles[0];
+    assert_eq!(a.title.as_deref(), Some("Hello World"));
+    assert_eq!(a.author.as_deref(), Some("hanlee"));
+    assert_eq!(a.date.as_deref(), Some("2022-09-27"));
+    assert_eq!(a.paragraphs, ["Hello World!"]);
+    let r = read_file("hwp-rs/draw_text.hwp").unwrap();
+    assert_eq!(r.parsed.articles[0].paragraphs, ["글상자1", "글상자2"]);
+}
+
+/// One record of an HWP section.
+fn record(tag: u16, level: u16, payload: &[u8]) -> Vec<u8> {
+    let head = u32::from(tag) | (u32::from(level) << 10) | ((payload.len() as u32) << 20);
+    let mut out = head.to_le_bytes().to_vec();
+    out.extend_from_slice(payload);
+    out
+}
+
+fn para_text(s: &str) -> Vec<u8> {
+    s.encode_utf16()
+        .chain([13])
+        .flat_map(|u| u.to_le_bytes())
+        .collect()
+}
+
+fn control(id: &[u8; 4]) -> Vec<u8> {
+    let mut p = u32::from_be_bytes(*id).to_le_bytes().to_vec();
+    p.extend([0; 8]);
+    p
+}
+
+/// A cell's list header: paragraph count, flags, then column and row.
+fn cell(column: u16, row: u16) -> Vec<u8> {
+    let mut p = vec![1, 0, 0, 0, 0, 0, 0, 0];
+    p.extend(column.to_le_bytes());
+    p.extend(row.to_le_bytes());
+    p.extend([0; 20]);
+    p
+}
+
+/// An `HwpSummaryInformation` property set with a title, an author and a creation time.
+fn summary(title: &str, author: &str, created_filetime: u64) -> Vec<u8> {
+    let wide = |s: &str| {
+        let units: Vec<u16> = s.encode_utf16().chain([0]).collect();
+        let mut v = 0x1Fu32.to_le_bytes().to_vec();
+        v.extend((units.len() as u32).to_le_bytes());
+        v.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v
+    };
+    let mut time = 0x40u32.to_le_bytes().to_vec();
+    time.extend(created_filetime.to_le_bytes());
+    let values = [(2u32, wide(title)), (4, wide(author)), (12, time)];
+    let mut section = Vec::new();
+    let mut offset = 8 + 8 * values.len();
+    let mut table = Vec::new();
+    for (pid, v) in &values {
+        table.extend(pid.to_le_bytes());
+        table.extend((offset as u32).to_le_bytes());
+        offset += v.len();
+    }
+    section.extend((offset as u32).to_le_bytes());
+    section.extend((values.len() as u32).to_le_bytes());
+    section.extend(table);
+    for (_, v) in &values {
+        section.extend(v);
+    }
+    let mut out = vec![0xFE, 0xFF, 0, 0, 0, 0, 0, 0];
+    out.extend([0; 16]); // CLSID
+    out.extend(1u32.to_le_bytes());
+    out.extend([0; 16]); // FMTID
+    out.extend(48u32.to_le_bytes());
+    out.extend(section);
+    out
+}
+
+/// An HWP 5.0 file laid out as 한/글 writes one: compressed sections, a paragraph holding a
+/// table, a footnote and a running header, and the summary information.
+#[test]
+fn hwp_tables_footnotes_headers_and_summary() {
+    let mut body = Vec::new();
+    body.extend(record(66, 0, &[0; 22]));
+    body.extend(record(67, 1, &para_text("클라우드 GPU 임대료 비교표")));
+    body.extend(record(71, 1, &control(b"head")));
+    body.extend(record(72, 2, &[0; 8]));
+    body.extend(record(66, 2, &[0; 22]));
+    body.extend(record(67, 3, &para_text("테크데일리 데이터팀 내부 자료")));
+    body.extend(record(66, 0, &[0; 22]));
+    body.extend(record(67, 1, &para_text("세 업체의 요금을 비교했다.")));
+    body.extend(record(71, 1, &control(b"tbl ")));
+    body.extend(record(77, 2, &[0; 24]));
+    let rows = [
+        ["업체", "온디맨드", "1년 예약"],
+        ["하늘컴퓨트", "1만 200원", "6,900원"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            body.extend(record(72, 2, &cell(c as u16, r as u16)));
+            body.extend(record(66, 2, &[0; 22]));
+            body.extend(record(67, 3, &para_text(text)));
+        }
+    }
+    body.extend(record(66, 0, &[0; 22]));
+    body.extend(record(
+        67,
+        1,
+        &para_text("예약형은 1년치를 한꺼번에 계약한다."),
+    ));
+    body.extend(record(71, 1, &control(b"fn  ")));
+    body.extend(record(72, 2, &[0; 8]));
+    body.extend(record(66, 2, &[0; 22]));
+    body.extend(record(67, 3, &para_text("부가세를 뺀 시간당 가격이다.")));
+    let mut deflated =
+        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    deflated.write_all(&body).unwrap();
+    let deflated = deflated.finish().unwrap();
+
+    let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    let mut header = vec![0u8; 256];
+    header[..17].copy_from_slice(b"HWP Document File");
+    header[32..36].copy_from_slice(&0x0501_0000u32.to_le_bytes());
+    header[36..40].copy_from_slice(&1u32.to_le_bytes());
+    ole.create_stream("/FileHeader")
+        .unwrap()
+        .write_all(&header)
+        .unwrap();
+    ole.create_storage("/BodyText").unwrap();
+    ole.create_stream("/BodyText/Section0")
+        .unwrap()
+        .write_all(&deflated)
+        .unwrap();
+    // 2026-02-20 09:00 UTC as a FILETIME (100 ns ticks since 1601).
+    let created = (11_644_473_600u64 + 1_771_578_000) * 10_000_000;
+    ole.create_stream("/\u{5}HwpSummaryInformation")
+        .unwrap()
+        .write_all(&summary(
+            "클라우드 GPU 임대료 비교표",
+            "테크데일리 데이터팀",
+            created,
+        ))
+        .unwrap();
+    ole.flush().unwrap();
+    let bytes = ole.into_inner().into_inner();
+
+    // Named .txt, read by content.
+    let r = read(&bytes, Format::Text, None, "rent", &ParseOptions::default()).unwrap();
+    assert_eq!(r.format, Format::Hwp);
+    let a = &r.parsed.articles[0];
+    assert_eq!(a.title.as_deref(), Some("클라우드 GPU 임대료 비교표"));
+    assert_eq!(a.author.as_deref(), Some("테크데일리 데이터팀"));
+    assert_eq!(a.date.as_deref(), Some("2026-02-20"));
+    assert_eq!(
+        a.paragraphs,
+        [
+            "클라우드 GPU 임대료 비교표",
+            "세 업체의 요금을 비교했다.",
+            "업체 온디맨드 1년 예약",
+            "하늘컴퓨트 1만 200원 6,900원",
+            "예약형은 1년치를 한꺼번에 계약한다.",
+            "부가세를 뺀 시간당 가격이다."
+        ]
+    );
+
+    // A section that inflates past the budget is refused, not read into memory.
+    let mut bomb = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..600 {
+        bomb.write_all(&zeros).unwrap();
+    }
+    let bomb = bomb.finish().unwrap();
+    let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    ole.create_stream("/FileHeader")
+        .unwrap()
+        .write_all(&header)
+        .unwrap();
+    ole.create_storage("/BodyText").unwrap();
+    ole.create_stream("/BodyText/Section0")
+        .unwrap()
+        .write_all(&bomb)
+        .unwrap();
+    ole.flush().unwrap();
+    let err = read(
+        &ole.into_inner().into_inner(),
+        Format::Hwp,
+        None,
+        "x",
+        &ParseOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("zip bomb"), "{err}");
+}
