@@ -329,7 +329,7 @@ fn summary(title: &str, author: &str, created_filetime: u64) -> Vec<u8> {
         let mut v = 0x1Fu32.to_le_bytes().to_vec();
         v.extend((units.len() as u32).to_le_bytes());
         v.extend(units.iter().flat_map(|u| u.to_le_bytes()));
-        while v.len() % 4 != 0 {
+        while !v.len().is_multiple_of(4) {
             v.push(0);
         }
         v
