@@ -199,9 +199,11 @@ fn check_decoded(data: &[u8], forced: Option<Encoding>) {
     }
 }
 
-/// The HTML parser, then passages of what it found.
+/// The HTML parser, then passages of what it found; and the feed parser (RSS, Atom) on the
+/// same bytes, since both read markup.
 pub fn html(data: &[u8]) {
     parse_then_split(Format::Html, data);
+    parse_then_split(Format::Feed, data);
 }
 
 /// An MHTML save read as a file is (its HTML part found, decoded and parsed), then passages:

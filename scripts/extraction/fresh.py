@@ -163,6 +163,42 @@ def mhtml(a, hs):
     return head + data.replace(b"\n", b"\r\n") + tail
 
 
+def feed(a, hs):
+    """A CMS's RSS feed, written after the feed reader and never tuned on: the channel title
+    carries a section suffix, the author is an e-mail with the name in parentheses, the
+    full text is in content:encoded with a photo caption, related links and the copyright
+    line, and the description is a cut summary."""
+    paras = "".join(f"<p>{esc(p)}</p>" for p in a["paragraphs"])
+    related = "".join(f'<li><a href="https://news.example/r/{i}">{esc(h)}</a></li>' for i, h in enumerate(hs[:3]))
+    content = (
+        f'<figure><img src="https://news.example/p.jpg"/><figcaption>{esc(a["title"][:20])} (사진=연합)</figcaption></figure>'
+        f"{paras}<p>{esc(a['author'])} 기자 {esc(a['email'])}</p>"
+        f"<p>▶ 관련기사</p><ul>{related}</ul>"
+        f"<p>&lt;저작권자 © {esc(a['source'])}, 무단 전재 및 재배포 금지&gt;</p>"
+    )
+    y, m, d = a["date"].split("-")
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+<title>{esc(a['source'])} - 전체기사</title>
+<link>https://news.example/</link>
+<description>{esc(a['source'])}의 모든 기사</description>
+<generator>CMS 5.2</generator>
+<item>
+<title><![CDATA[{a['title']}]]></title>
+<link>https://news.example/news/articleView.html?idxno=1234</link>
+<author>{esc(a['email'])} ({esc(a['author'])})</author>
+<pubDate>{d} {months[int(m) - 1]} {y} {a['time']}:00 GMT+9</pubDate>
+<description><![CDATA[{a['paragraphs'][0][:80]}…]]></description>
+<content:encoded><![CDATA[{content}]]></content:encoded>
+</item>
+<item><title>{esc(hs[3])}</title><link>https://news.example/x</link><description>{esc(hs[3])}</description></item>
+</channel>
+</rss>
+"""
+
+
 FRESH = [
     ("amp", "html", amp),
     ("cms", "html", cms),
@@ -172,4 +208,5 @@ FRESH = [
     ("paste-portal", "txt", paste_portal),
     ("portal", "html", portal),
     ("print", "html", print_view),
+    ("feed", "xml", feed),
 ]

@@ -781,7 +781,7 @@ fn article_docs(
     let key = path_key(&file.path);
     let split = passage::split(&article.paragraphs, &ko.config.passages);
     let record = article.record.or(match format {
-        Format::Json | Format::JsonLines => Some(index_in_file),
+        Format::Json | Format::JsonLines | Format::Feed => Some(index_in_file),
         _ => None,
     });
     let article_key = match record {

@@ -66,6 +66,8 @@ pub enum Format {
     Hwpx,
     /// `.mhtml`, `.mht`: a web page saved as one MIME message.
     Mhtml,
+    /// `.rss`, `.atom` (and `.xml` when asked for): one article per item.
+    Feed,
 }
 
 impl Format {
@@ -82,14 +84,15 @@ impl Format {
             "hwp" => Some(Format::Hwp),
             "hwpx" => Some(Format::Hwpx),
             "mhtml" | "mht" => Some(Format::Mhtml),
+            "rss" | "atom" | "xml" => Some(Format::Feed),
             _ => None,
         }
     }
 
     /// The extensions read by default.
-    pub const DEFAULT_EXTENSIONS: [&'static str; 14] = [
-        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson", "mhtml", "mht", "pdf",
-        "docx", "hwp", "hwpx",
+    pub const DEFAULT_EXTENSIONS: [&'static str; 16] = [
+        "txt", "md", "markdown", "html", "htm", "json", "jsonl", "ndjson", "mhtml", "mht", "rss",
+        "atom", "pdf", "docx", "hwp", "hwpx",
     ];
 
     /// The format's name, as stored in the index and shown (`text`, `html`, `pdf` …).
@@ -101,6 +104,7 @@ impl Format {
             Format::Json => "json",
             Format::JsonLines => "jsonl",
             Format::Mhtml => "mhtml",
+            Format::Feed => "feed",
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Hwp => "hwp",

@@ -1,10 +1,11 @@
 //! A decoded file's text to [`Article`]s, one private module per [`Format`]: plain text
 //! (`text.rs`), Markdown with YAML front matter (`markdown.rs`), HTML pages (`html/`), JSON and
-//! JSON Lines (`json.rs`), MHTML saves (`mhtml.rs`, which finds the HTML part for `html/`). This file only dispatches to them and finishes their articles; what
-//! they share lives beside them — the options (`options.rs`) and what a file yields
+//! JSON Lines (`json.rs`), MHTML saves (`mhtml.rs`, which finds the HTML part for `html/`), RSS
+//! and Atom feeds (`feed.rs`). This file only dispatches to them and finishes their articles;
+//! what they share lives beside them — the options (`options.rs`) and what a file yields
 //! (`outcome.rs`) — and, with cleaning, in `crate::ingest::text` (whitespace, dates, reporters'
-//! names). No format module imports this file or another format, except JSON, which renders
-//! HTML text fields through `html/`.
+//! names). No format module imports this file or another format, except JSON and feeds, which
+//! render HTML text fields through `html/`.
 //!
 //! Every article leaves [`parse`] through [`crate::ingest::clean::clean`], which takes
 //! bylines, copyright lines and trailing headline lists out of the body. A file that cannot be
@@ -14,6 +15,7 @@
 //! Parsing never panics on its input and stays roughly linear in it: HTML is checked for
 //! pathological nesting before it reaches the HTML parser, YAML front matter likewise.
 
+mod feed;
 mod html;
 mod json;
 mod markdown;
@@ -54,6 +56,7 @@ pub fn parse(
         Format::Html => single(html::parse(text)),
         Format::Json => json::parse_json(text, &options.fields)?,
         Format::JsonLines => json::parse_json_lines(text, &options.fields),
+        Format::Feed => feed::parse(text)?,
         // A save whose text was decoded whole: its HTML part is read as UTF-8 (`read` decodes
         // the part in its own charset instead).
         Format::Mhtml => {

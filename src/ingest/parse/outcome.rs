@@ -53,6 +53,9 @@ pub enum ParseError {
     /// An MHTML save whose HTML part cannot be found or decoded: why.
     #[error("not a readable MHTML save: {0}")]
     Mhtml(String),
+    /// Not an RSS or Atom feed, or one whose XML is broken.
+    #[error("not a readable feed: {0}")]
+    Feed(String),
     /// Valid JSON, but not an object or an array of objects.
     #[error("JSON top level is {found}; expected an article object or an array of them")]
     NotArticles {
