@@ -475,3 +475,36 @@ fn hwp_tables_footnotes_headers_and_summary() {
     .unwrap_err();
     assert!(err.to_string().contains("zip bomb"), "{err}");
 }
+
+/// Damaged PDFs — cut in half, the cross-reference table overwritten, bytes scrambled in the
+/// middle — are read as far as they can be or fail with a reason; none panics or hangs.
+#[test]
+fn damaged_pdfs_fail_with_a_reason_or_read_what_is_left() {
+    let good = std::fs::read(common::path("tests/documents/report-gpu-2026.pdf")).unwrap();
+    let mut xref = good.clone();
+    if let Some(at) = xref.windows(4).rposition(|w| w == b"xref") {
+        for b in &mut xref[at..(at + 400).min(good.len())] {
+            *b = b'9';
+        }
+    }
+    let mut scrambled = good.clone();
+    let mid = good.len() / 2;
+    for (i, b) in scrambled[mid..mid + 4096].iter_mut().enumerate() {
+        *b = (i * 131 % 251) as u8;
+    }
+    for (what, bytes) in [
+        ("cut in half", good[..good.len() / 2].to_vec()),
+        ("xref overwritten", xref),
+        ("scrambled", scrambled),
+    ] {
+        let started = Instant::now();
+        match read(&bytes, Format::Pdf, None, "x", &ParseOptions::default()) {
+            Ok(r) => eprintln!("{what}: read {} article(s)", r.parsed.articles.len()),
+            Err(e) => {
+                eprintln!("{what}: {e}");
+                assert!(e.to_string().contains("pdf"), "{what}: {e}");
+            }
+        }
+        assert!(started.elapsed().as_secs() < 20, "{what}: too slow");
+    }
+}
