@@ -255,41 +255,39 @@ fn paragraphs(body: &[&Line]) -> Vec<(String, u32)> {
     let left = body.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
     let width = (right - left).max(1.0);
     let full = |l: &Line| l.x1 >= right - 1.2 * l.size;
-    let mut out: Vec<(String, u32)> = Vec::new();
-    // Lines that run on into the next line of their paragraph, for `cut_words` below.
-    let mut joins: Vec<(&Line, &Line)> = Vec::new();
-    let mut prev: Option<&Line> = None;
-    for &line in body {
-        let new = match prev {
-            None => true,
-            Some(p) if (p.size - line.size).abs() > 0.15 * p.size.max(line.size) => true,
-            Some(p) if p.page == line.page => {
+    // Whether each line goes on from the line before it, in the same paragraph.
+    let goes_on: Vec<bool> = body
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let Some(p) = i.checked_sub(1).map(|j| body[j]) else {
+                return false;
+            };
+            if (p.size - line.size).abs() > 0.15 * p.size.max(line.size) {
+                return false;
+            }
+            if p.page == line.page {
                 let usual = leading
                     .get(&(p.size.round() as i64))
                     .copied()
                     .unwrap_or(p.size * 1.2);
                 let gap = line.y - p.y;
-                gap < 0.0 || gap > usual * 1.25 + 0.5
+                return gap >= 0.0 && gap <= usual * 1.25 + 0.5;
             }
             // A paragraph goes on over a page break when its last line was full.
-            Some(p) => p.x1 < right - 0.1 * width,
-        };
-        if !new && let Some(p) = prev {
-            joins.push((p, line));
-        }
-        prev = Some(line);
-    }
+            p.x1 >= right - 0.1 * width
+        })
+        .collect();
+    let joins: Vec<&Line> = (1..body.len())
+        .filter(|&i| goes_on[i])
+        .map(|i| body[i - 1])
+        .collect();
     let cut_words = cuts_words(&joins, &full);
-    let mut prev: Option<&Line> = None;
-    for &line in body {
-        let joined = prev.is_some_and(|p| {
-            joins
-                .iter()
-                .any(|(a, b)| std::ptr::eq(*a, p) && std::ptr::eq(*b, line))
-        });
+    let mut out: Vec<(String, u32)> = Vec::new();
+    for (i, &line) in body.iter().enumerate() {
         match out.last_mut() {
-            Some((text, _)) if joined => {
-                let p = prev.expect("joined lines have a previous line");
+            Some((text, _)) if goes_on[i] => {
+                let p = body[i - 1];
                 let glue = cut_words
                     && full(p)
                     && !p.trailing_space
@@ -302,7 +300,6 @@ fn paragraphs(body: &[&Line]) -> Vec<(String, u32)> {
             }
             _ => out.push((line.text.clone(), line.page)),
         }
-        prev = Some(line);
     }
     out
 }
@@ -315,11 +312,11 @@ fn is_hangul(c: char) -> bool {
 /// nearly every line that runs on into the next reaches the right margin, and its spaces
 /// are not stretched as justified text's are. Text broken only between words leaves a
 /// ragged margin, or, justified, wide spaces.
-fn cuts_words(joins: &[(&Line, &Line)], full: &dyn Fn(&Line) -> bool) -> bool {
-    if joins.len() < 4 {
+fn cuts_words(runs_on: &[&Line], full: &dyn Fn(&Line) -> bool) -> bool {
+    if runs_on.len() < 4 {
         return false;
     }
-    let full_lines: Vec<&Line> = joins.iter().map(|(a, _)| *a).filter(|l| full(l)).collect();
+    let full_lines: Vec<&Line> = runs_on.iter().copied().filter(|l| full(l)).collect();
     let mut gaps: Vec<f64> = full_lines
         .iter()
         .map(|l| l.word_gap)
@@ -327,7 +324,7 @@ fn cuts_words(joins: &[(&Line, &Line)], full: &dyn Fn(&Line) -> bool) -> bool {
         .collect();
     gaps.sort_by(f64::total_cmp);
     let stretched = gaps.get(gaps.len() / 2).is_some_and(|g| *g > 0.45);
-    full_lines.len() * 10 >= joins.len() * 8 && !stretched
+    full_lines.len() * 10 >= runs_on.len() * 8 && !stretched
 }
 
 /// The first page's leading lines in the largest type, if that type is clearly larger
