@@ -228,6 +228,19 @@ fn deep_nesting_and_broken_xml_fail_with_a_reason() {
     assert!(err.to_string().contains("docx"), "{err}");
 }
 
+#[test]
+fn an_encrypted_hwpx_is_reported_as_protected() {
+    let manifest = br#"<odf:manifest xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><odf:file-entry odf:full-path="Contents/section0.xml" odf:media-type="application/xml"><odf:encryption-data odf:checksum-type="SHA1"/></odf:file-entry></odf:manifest>"#;
+    let hwpx = zip_with(&[
+        ("mimetype", b"application/hwp+zip"),
+        ("META-INF/manifest.xml", manifest),
+        ("Contents/content.hpf", b"<opf:package/>"),
+        ("Contents/section0.xml", b"\x8f\x02\xff encrypted"),
+    ]);
+    let err = read(&hwpx, Format::Hwpx, None, "x", &ParseOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("배포용"), "{err}");
+}
+
 /// An HWP file with this `FileHeader` properties word and one empty section.
 fn hwp_with(properties: u32) -> Vec<u8> {
     let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();

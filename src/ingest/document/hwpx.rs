@@ -1,6 +1,7 @@
 //! HWPX (OWPML, KS X 6101): the sections `Contents/section<N>.xml` in order — paragraphs,
 //! tables row by row, text boxes — with footnotes and endnotes after the body; running
 //! headers and footers left out. Title, author and date come from `Contents/content.hpf`.
+//! An encrypted document (its manifest lists encryption data) is reported as such.
 
 use super::DocumentError;
 use super::package::Package;
@@ -19,6 +20,17 @@ const OWPML: Vocabulary = Vocabulary {
 /// Reads an HWPX file.
 pub(super) fn read(bytes: &[u8]) -> Result<Article, DocumentError> {
     let mut package = Package::open(bytes, Format::Hwpx)?;
+    // A password-protected or distribution-restricted (배포용) HWPX lists its encrypted
+    // parts in the manifest, as ODF does; their bytes are not XML.
+    if let Some(manifest) = package.text("META-INF/manifest.xml")?
+        && manifest.contains("encryption-data")
+    {
+        return Err(DocumentError::Protected(
+            "encrypted HWPX document (password-protected or distribution-restricted 배포용): \
+             its text cannot be read"
+                .to_string(),
+        ));
+    }
     let mut sections: Vec<(u32, String)> = package
         .names()
         .into_iter()
