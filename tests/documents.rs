@@ -144,6 +144,23 @@ fn pdf_printed_by_an_office_suite() {
     check("memo-slm-print.pdf", "memo-slm-print.gold.json", 0.99);
 }
 
+/// An encrypted PDF that opens with the empty password (printing forbidden) is read; one
+/// that needs a password is reported as such.
+#[test]
+fn encrypted_pdfs() {
+    let r = read_file("encrypted-print-only.pdf").unwrap();
+    assert_eq!(
+        r.parsed.articles[0].paragraphs,
+        ["인쇄와 복사만 막힌 보고서입니다. 검색은 됩니다."]
+    );
+    let err = read_file("encrypted-password.pdf").unwrap_err();
+    assert!(
+        matches!(err, ReadError::Document(DocumentError::Protected(_))),
+        "{err}"
+    );
+    assert!(err.to_string().contains("password-protected PDF"), "{err}");
+}
+
 #[test]
 fn a_scanned_pdf_is_reported_as_having_no_text() {
     let err = read_file("scan-no-text.pdf").unwrap_err();
