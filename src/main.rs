@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    kosearch::ingest::document::silence_caught_panics();
     let cli = kosearch::cli::Cli::parse();
     match kosearch::cli::run(cli) {
         Ok(code) => code,

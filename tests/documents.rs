@@ -538,3 +538,63 @@ fn damaged_pdfs_fail_with_a_reason_or_read_what_is_left() {
         assert!(started.elapsed().as_secs() < 20, "{what}: too slow");
     }
 }
+
+/// Damaged copies of every document fixture — bytes flipped, runs overwritten, cut short —
+/// through the document fuzz target's body (which checks what an article promises) with
+/// panics caught: none may panic or take long. A stand-in for fuzzing where cargo-fuzz is
+/// not installed; `KOSEARCH_MUTATIONS` sets the copies per fixture (default 200).
+#[test]
+#[ignore = "minutes of work; run by hand"]
+fn damaged_documents_never_panic_or_hang() {
+    let per_file: usize = std::env::var("KOSEARCH_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let seeds = kosearch::fuzz::seeds(&common::root()).unwrap();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut runs, mut slowest) = (0usize, std::time::Duration::ZERO);
+    let mut panics = Vec::new();
+    for (_, name, seed) in seeds.iter().filter(|(t, _, _)| *t == "document") {
+        for _ in 0..per_file {
+            let mut data = seed.clone();
+            match next() % 3 {
+                0 => {
+                    for _ in 0..1 + next() % 16 {
+                        let i = 1 + (next() as usize) % (data.len() - 1);
+                        data[i] ^= 1 << (next() % 8);
+                    }
+                }
+                1 => {
+                    let start = 1 + (next() as usize) % (data.len() - 1);
+                    let end = (start + 1 + (next() as usize) % 512).min(data.len());
+                    for b in &mut data[start..end] {
+                        *b = next() as u8;
+                    }
+                }
+                _ => {
+                    let keep = 1 + (next() as usize) % (data.len() - 1);
+                    data.truncate(keep);
+                }
+            }
+            let started = Instant::now();
+            let outcome = std::panic::catch_unwind(|| kosearch::fuzz::document(&data));
+            slowest = slowest.max(started.elapsed());
+            runs += 1;
+            if outcome.is_err() {
+                panics.push(name.clone());
+            }
+        }
+    }
+    eprintln!(
+        "{runs} damaged documents, slowest {slowest:?}, {} panics",
+        panics.len()
+    );
+    assert!(panics.is_empty(), "panics on damaged copies of {panics:?}");
+    assert!(slowest.as_secs() < 20, "slowest {slowest:?}");
+}

@@ -21,6 +21,8 @@ mod xml_text;
 
 use super::{Article, Format};
 
+pub use pdf::silence_caught_panics;
+
 /// Most bytes a document may inflate to in all (its parts, sections and streams).
 pub const MAX_INFLATED: u64 = 512 << 20;
 
