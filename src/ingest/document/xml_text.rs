@@ -4,10 +4,11 @@
 //! apart, headers and footers left out. One pass over the events, no tree.
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesRef, Event};
+use quick_xml::events::Event;
 
 use super::DocumentError;
 use crate::ingest::Format;
+use crate::ingest::text::xml::entity;
 
 /// Most elements open at once; deeper nesting is refused.
 const MAX_DEPTH: usize = 1_000;
@@ -121,7 +122,7 @@ pub(super) fn walk(xml: &str, vocab: &Vocabulary, format: Format) -> Result<Walk
                 push_text(&mut open, &t.xml10_content());
             }
             Event::GeneralRef(r) if in_text > 0 && skip_from.is_none() => {
-                if let Some(c) = resolve(&r) {
+                if let Some(c) = entity(&r) {
                     push_text(&mut open, c.encode_utf8(&mut [0; 4]));
                 }
             }
@@ -174,21 +175,6 @@ fn emit(text: String, out: &mut Walked, in_notes: bool) {
     }
 }
 
-/// The character an entity or character reference stands for (XML's five, or `&#…;`).
-fn resolve(r: &BytesRef<'_>) -> Option<char> {
-    if r.is_char_ref() {
-        return r.resolve_char_ref().ok().flatten();
-    }
-    match &**r {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => None,
-    }
-}
-
 /// The text of the first element with each local name in `names`, or of the element whose
 /// `name` attribute is one of them (`<opf:meta name="creator">`): for metadata parts.
 pub(super) fn fields(
@@ -225,7 +211,7 @@ pub(super) fn fields(
             }
             Event::Text(t) if current.is_some() => text.push_str(&t.xml10_content()),
             Event::GeneralRef(r) if current.is_some() => {
-                if let Some(c) = resolve(&r) {
+                if let Some(c) = entity(&r) {
                     text.push(c);
                 }
             }

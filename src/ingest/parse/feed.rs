@@ -13,6 +13,7 @@ use super::outcome::{ParseError, Parsed, RecordProblem};
 use crate::ingest::Article;
 use crate::ingest::text::date::set_date;
 use crate::ingest::text::non_empty;
+use crate::ingest::text::xml::entity;
 
 /// Most items read from one feed.
 const MAX_ITEMS: usize = 100_000;
@@ -142,19 +143,7 @@ pub(super) fn parse(text: &str) -> Result<Parsed, ParseError> {
             Event::Text(t) => append(&mut item, &mut feed_title, field, &t.xml10_content()),
             Event::CData(t) => append(&mut item, &mut feed_title, field, &t.xml10_content()),
             Event::GeneralRef(r) => {
-                let c = if r.is_char_ref() {
-                    r.resolve_char_ref().ok().flatten()
-                } else {
-                    match &*r {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => None,
-                    }
-                };
-                if let Some(c) = c {
+                if let Some(c) = entity(&r) {
                     append(
                         &mut item,
                         &mut feed_title,

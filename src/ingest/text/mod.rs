@@ -1,13 +1,16 @@
 //! Text helpers shared by parsing (`parse/`) and cleaning (`clean/`): whitespace
 //! ([`collapse_whitespace`], [`non_empty`]), publication dates ([`date`]), reporters'
-//! names in bylines ([`byline`]), and the timestamps of headline lists ([`stamp`]).
+//! names in bylines ([`byline`]), the timestamps of headline lists ([`stamp`]), and XML
+//! entities for the feed and document readers ([`xml`]).
 //!
-//! This module imports neither `parse` nor `clean`; both import it, so neither needs the other.
+//! This module imports neither `parse`, `clean` nor `document`; they import it, so none needs
+//! another.
 //! A helper that more than one of them needs is defined here, once.
 
 pub(crate) mod byline;
 pub(crate) mod date;
 pub(crate) mod stamp;
+pub(crate) mod xml;
 
 /// `s` with runs of whitespace made one space and the ends trimmed.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
