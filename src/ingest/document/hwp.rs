@@ -6,9 +6,9 @@
 //! Password-protected and distribution-restricted (배포용) documents are reported as such:
 //! their text is encrypted.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
-use super::{DocumentError, MAX_INFLATED};
+use super::{DocumentError, MAX_INFLATED, read_capped};
 use crate::ingest::{Article, Format};
 
 /// The first bytes of every OLE compound file.
@@ -39,17 +39,9 @@ fn stream(ole: &mut Ole<'_>, path: &str, cap: u64) -> Result<Vec<u8>, DocumentEr
     let s = ole
         .open_stream(path)
         .map_err(|e| damaged(format!("{path}: {e}")))?;
-    let mut out = Vec::new();
-    s.take(cap + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| damaged(format!("{path}: {e}")))?;
-    if out.len() as u64 > cap {
-        return Err(DocumentError::Budget(format!(
-            "{path} is larger than {} MiB",
-            cap >> 20
-        )));
-    }
-    Ok(out)
+    read_capped(s, cap)
+        .map_err(|e| damaged(format!("{path}: {e}")))?
+        .ok_or_else(|| DocumentError::Budget(format!("{path} is larger than {} MiB", cap >> 20)))
 }
 
 /// Reads an HWP 5.0 file.
@@ -100,13 +92,14 @@ pub(super) fn read(bytes: &[u8]) -> Result<Article, DocumentError> {
         let left = MAX_INFLATED.saturating_sub(inflated);
         let raw = stream(&mut ole, path, left)?;
         let data = if compressed {
-            inflate(&raw, left).map_err(|e| match e {
-                Inflate::TooLarge => DocumentError::Budget(format!(
-                    "{path} inflates past {} MiB (a zip bomb?)",
-                    left >> 20
-                )),
-                Inflate::Bad(e) => damaged(format!("{path}: {e}")),
-            })?
+            read_capped(flate2::read::DeflateDecoder::new(&raw[..]), left)
+                .map_err(|e| damaged(format!("{path}: {e}")))?
+                .ok_or_else(|| {
+                    DocumentError::Budget(format!(
+                        "{path} inflates past {} MiB (a zip bomb?)",
+                        left >> 20
+                    ))
+                })?
         } else {
             raw
         };
@@ -126,24 +119,6 @@ pub(super) fn read(bytes: &[u8]) -> Result<Article, DocumentError> {
         article.date = props.created;
     }
     Ok(article)
-}
-
-enum Inflate {
-    TooLarge,
-    Bad(std::io::Error),
-}
-
-/// Inflates a raw deflate stream, refusing more than `cap` bytes.
-fn inflate(data: &[u8], cap: u64) -> Result<Vec<u8>, Inflate> {
-    let mut out = Vec::new();
-    flate2::read::DeflateDecoder::new(data)
-        .take(cap + 1)
-        .read_to_end(&mut out)
-        .map_err(Inflate::Bad)?;
-    if out.len() as u64 > cap {
-        return Err(Inflate::TooLarge);
-    }
-    Ok(out)
 }
 
 /// What a control is, for where its paragraphs go.
@@ -377,31 +352,22 @@ mod summary {
             return None;
         }
         // Days from 1601-01-01 to 1970-01-01: 134,774.
-        let (y, m, d) = civil_from_days(days - 134_774);
+        let (y, m, d) = crate::ingest::text::date::civil_from_days(days - 134_774);
         (1900..=2200)
             .contains(&y)
             .then(|| format!("{y:04}-{m:02}-{d:02}"))
     }
 
-    /// The proleptic Gregorian date of a count of days since 1970-01-01.
-    fn civil_from_days(z: i64) -> (i64, u32, u32) {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        (yoe + era * 400 + i64::from(m <= 2), m, d)
-    }
-
     #[cfg(test)]
     mod tests {
         #[test]
-        fn days_to_dates() {
-            assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-            assert_eq!(super::civil_from_days(20_516), (2026, 3, 4));
+        fn filetimes_to_dates() {
+            // 2026-03-04 00:00 UTC: 20,516 days after 1970-01-01, in 100 ns ticks since 1601.
+            let ticks = (134_774u64 + 20_516) * 86_400 * 10_000_000;
+            let mut b = ticks.to_le_bytes().to_vec();
+            b.extend([0; 4]);
+            assert_eq!(super::filetime(&b, 0).as_deref(), Some("2026-03-04"));
+            assert_eq!(super::filetime(&[0; 8], 0), None);
         }
     }
 }

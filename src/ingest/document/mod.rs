@@ -68,6 +68,16 @@ impl DocumentError {
     }
 }
 
+/// Reads all of `reader` unless it holds more than `cap` bytes, whatever size it declared:
+/// `Ok(None)` as soon as the cap is passed. Every part, section and stream of a document is
+/// read through here, so no declared size is trusted.
+fn read_capped(reader: impl std::io::Read, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let read = reader.take(cap + 1).read_to_end(&mut out)?;
+    Ok((read as u64 <= cap).then_some(out))
+}
+
 /// The document format of `bytes`, by content: `%PDF-`, a zip holding an HWPX `mimetype` or
 /// `word/document.xml`, or an OLE compound file holding an HWP `FileHeader`. `None` for
 /// anything else (text, or documents kosearch does not read).

@@ -2,9 +2,9 @@
 //! part is inflated through a counting reader that stops at the per-part cap and at what is
 //! left of the document's [`MAX_INFLATED`], whatever sizes the archive declares.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
-use super::{DocumentError, MAX_INFLATED};
+use super::{DocumentError, MAX_INFLATED, read_capped};
 use crate::ingest::Format;
 
 /// Most entries an archive may list.
@@ -70,18 +70,15 @@ impl<'a> Package<'a> {
                 "{name} is encrypted with a password"
             )));
         }
-        let mut out = Vec::with_capacity(file.size().min(cap).min(16 << 20) as usize);
-        let read = (&mut file)
-            .take(cap + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| DocumentError::damaged(format, format!("{name}: {e}")))?;
-        if read as u64 > cap {
-            return Err(DocumentError::Budget(format!(
-                "{name} inflates past {} MiB (a zip bomb?)",
-                cap >> 20
-            )));
-        }
-        self.inflated += read as u64;
+        let out = read_capped(&mut file, cap)
+            .map_err(|e| DocumentError::damaged(format, format!("{name}: {e}")))?
+            .ok_or_else(|| {
+                DocumentError::Budget(format!(
+                    "{name} inflates past {} MiB (a zip bomb?)",
+                    cap >> 20
+                ))
+            })?;
+        self.inflated += out.len() as u64;
         Ok(Some(out))
     }
 

@@ -8,7 +8,7 @@ use quick_xml::events::Event;
 
 use super::DocumentError;
 use crate::ingest::Format;
-use crate::ingest::text::xml::entity;
+use crate::ingest::text::xml::{attribute, entity};
 
 /// Most elements open at once; deeper nesting is refused.
 const MAX_DEPTH: usize = 1_000;
@@ -197,11 +197,7 @@ pub(super) fn fields(
         match event {
             Event::Start(e) => {
                 let local = e.local_name();
-                let by_attr = e.try_get_attribute("name").ok().flatten().and_then(|a| {
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned())
-                });
+                let by_attr = attribute(&e, "name");
                 let key = by_attr.as_deref().unwrap_or(local.as_ref());
                 current = names
                     .iter()

@@ -13,7 +13,7 @@ use super::outcome::{ParseError, Parsed, RecordProblem};
 use crate::ingest::Article;
 use crate::ingest::text::date::set_date;
 use crate::ingest::text::non_empty;
-use crate::ingest::text::xml::entity;
+use crate::ingest::text::xml::{attribute, entity};
 
 /// Most items read from one feed.
 const MAX_ITEMS: usize = 100_000;
@@ -163,14 +163,6 @@ pub(super) fn parse(text: &str) -> Result<Parsed, ParseError> {
         });
     }
     Ok(parsed)
-}
-
-fn attribute(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
-    e.try_get_attribute(name).ok().flatten().and_then(|a| {
-        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .ok()
-            .map(|v| v.into_owned())
-    })
 }
 
 fn append(item: &mut Option<Item>, feed_title: &mut String, field: Option<Field>, text: &str) {

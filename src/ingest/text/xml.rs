@@ -1,7 +1,7 @@
 //! What XML readers share (`parse/feed.rs`, `document/xml_text.rs`): the character an entity
-//! or character reference stands for.
+//! or character reference stands for, and an attribute's value.
 
-use quick_xml::events::BytesRef;
+use quick_xml::events::{BytesRef, BytesStart};
 
 /// The character of `&name;` for XML's five entities, or of `&#…;`; `None` for any other
 /// (a feed's or document's undeclared entity is left out).
@@ -17,4 +17,14 @@ pub(crate) fn entity(r: &BytesRef<'_>) -> Option<char> {
         "apos" => Some('\''),
         _ => None,
     }
+}
+
+/// The value of attribute `name` of an element, references resolved; `None` when it has
+/// none or the value is malformed.
+pub(crate) fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.try_get_attribute(name).ok().flatten().and_then(|a| {
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()
+            .map(|v| v.into_owned())
+    })
 }
