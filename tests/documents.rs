@@ -39,6 +39,11 @@ fn read_file(name: &str) -> Result<Read, ReadError> {
     read(&bytes, format, None, stem, &ParseOptions::default())
 }
 
+/// `bytes` read as a file named `x` with the extension of `format`.
+fn read_bytes(bytes: &[u8], format: Format) -> Result<Read, ReadError> {
+    read(bytes, format, None, "x", &ParseOptions::default())
+}
+
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -182,7 +187,7 @@ fn a_document_is_read_by_its_content_whatever_its_extension() {
     assert_eq!(r.encoding, None);
 
     let html = b"<html><body>404 Not Found</body></html>";
-    let err = read(html, Format::Pdf, None, "x", &ParseOptions::default()).unwrap_err();
+    let err = read_bytes(html, Format::Pdf).unwrap_err();
     assert!(matches!(
         err,
         ReadError::Document(DocumentError::NotThisFormat { .. })
@@ -226,22 +231,15 @@ fn deep_nesting_and_broken_xml_fail_with_a_reason() {
         "</w:p>".repeat(5_000)
     );
     let docx = zip_with(&[("word/document.xml", deep.as_bytes())]);
-    let err = read(&docx, Format::Docx, None, "x", &ParseOptions::default()).unwrap_err();
+    let err = read_bytes(&docx, Format::Docx).unwrap_err();
     assert!(err.to_string().contains("nested more than"), "{err}");
 
     let broken = zip_with(&[("word/document.xml", b"<w:document><w:p><w:t>\xff\xfe</w:t>")]);
-    let err = read(&broken, Format::Docx, None, "x", &ParseOptions::default()).unwrap_err();
+    let err = read_bytes(&broken, Format::Docx).unwrap_err();
     assert!(err.to_string().contains("damaged docx file"), "{err}");
 
     let cut = std::fs::read(common::path("tests/documents/memo-slm.docx")).unwrap();
-    let err = read(
-        &cut[..cut.len() / 2],
-        Format::Docx,
-        None,
-        "x",
-        &ParseOptions::default(),
-    )
-    .unwrap_err();
+    let err = read_bytes(&cut[..cut.len() / 2], Format::Docx).unwrap_err();
     assert!(err.to_string().contains("docx"), "{err}");
 }
 
@@ -254,56 +252,51 @@ fn an_encrypted_hwpx_is_reported_as_protected() {
         ("Contents/content.hpf", b"<opf:package/>"),
         ("Contents/section0.xml", b"\x8f\x02\xff encrypted"),
     ]);
-    let err = read(&hwpx, Format::Hwpx, None, "x", &ParseOptions::default()).unwrap_err();
+    let err = read_bytes(&hwpx, Format::Hwpx).unwrap_err();
     assert!(err.to_string().contains("배포용"), "{err}");
 }
 
-/// An HWP file with this `FileHeader` properties word and one empty section.
-fn hwp_with(properties: u32) -> Vec<u8> {
+/// An HWP file: this `FileHeader` properties word (bit 0: compressed sections), one body
+/// section holding `section`, and the summary information when given.
+fn hwp_file(properties: u32, section: &[u8], summary: Option<&[u8]>) -> Vec<u8> {
     let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
     let mut header = vec![0u8; 256];
     header[..17].copy_from_slice(b"HWP Document File");
     header[32..36].copy_from_slice(&0x0501_0000u32.to_le_bytes());
     header[36..40].copy_from_slice(&properties.to_le_bytes());
-    ole.create_stream("/FileHeader")
-        .unwrap()
-        .write_all(&header)
-        .unwrap();
+    let put = |ole: &mut cfb::CompoundFile<Cursor<Vec<u8>>>, path: &str, data: &[u8]| {
+        ole.create_stream(path).unwrap().write_all(data).unwrap();
+    };
+    put(&mut ole, "/FileHeader", &header);
     ole.create_storage("/BodyText").unwrap();
-    ole.create_stream("/BodyText/Section0").unwrap();
+    put(&mut ole, "/BodyText/Section0", section);
+    if let Some(summary) = summary {
+        put(&mut ole, "/\u{5}HwpSummaryInformation", summary);
+    }
     ole.flush().unwrap();
     ole.into_inner().into_inner()
 }
 
+/// An HWP file with this `FileHeader` properties word and one empty section.
+fn hwp_with(properties: u32) -> Vec<u8> {
+    hwp_file(properties, &[], None)
+}
+
+/// `data` as a raw deflate stream, as HWP sections are compressed.
+fn deflated(data: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), level);
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
 #[test]
 fn protected_hwp_is_reported_with_the_reason() {
-    let err = read(
-        &hwp_with(2),
-        Format::Hwp,
-        None,
-        "x",
-        &ParseOptions::default(),
-    )
-    .unwrap_err();
+    let err = read_bytes(&hwp_with(2), Format::Hwp).unwrap_err();
     assert!(err.to_string().contains("password-protected"), "{err}");
-    let err = read(
-        &hwp_with(4),
-        Format::Hwp,
-        None,
-        "x",
-        &ParseOptions::default(),
-    )
-    .unwrap_err();
+    let err = read_bytes(&hwp_with(4), Format::Hwp).unwrap_err();
     assert!(err.to_string().contains("배포용"), "{err}");
     // Readable but empty: a problem, not an article.
-    let r = read(
-        &hwp_with(0),
-        Format::Hwp,
-        None,
-        "x",
-        &ParseOptions::default(),
-    )
-    .unwrap();
+    let r = read_bytes(&hwp_with(0), Format::Hwp).unwrap();
     assert!(r.parsed.articles.is_empty());
     assert_eq!(r.parsed.problems.len(), 1);
 }
@@ -426,37 +419,14 @@ fn hwp_tables_footnotes_headers_and_summary() {
     body.extend(record(72, 2, &[0; 8]));
     body.extend(record(66, 2, &[0; 22]));
     body.extend(record(67, 3, &para_text("부가세를 뺀 시간당 가격이다.")));
-    let mut deflated =
-        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    deflated.write_all(&body).unwrap();
-    let deflated = deflated.finish().unwrap();
-
-    let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    let mut header = vec![0u8; 256];
-    header[..17].copy_from_slice(b"HWP Document File");
-    header[32..36].copy_from_slice(&0x0501_0000u32.to_le_bytes());
-    header[36..40].copy_from_slice(&1u32.to_le_bytes());
-    ole.create_stream("/FileHeader")
-        .unwrap()
-        .write_all(&header)
-        .unwrap();
-    ole.create_storage("/BodyText").unwrap();
-    ole.create_stream("/BodyText/Section0")
-        .unwrap()
-        .write_all(&deflated)
-        .unwrap();
     // 2026-02-20 09:00 UTC as a FILETIME (100 ns ticks since 1601).
     let created = (11_644_473_600u64 + 1_771_578_000) * 10_000_000;
-    ole.create_stream("/\u{5}HwpSummaryInformation")
-        .unwrap()
-        .write_all(&summary(
-            "클라우드 GPU 임대료 비교표",
-            "테크데일리 데이터팀",
-            created,
-        ))
-        .unwrap();
-    ole.flush().unwrap();
-    let bytes = ole.into_inner().into_inner();
+    let summary = summary("클라우드 GPU 임대료 비교표", "테크데일리 데이터팀", created);
+    let bytes = hwp_file(
+        1,
+        &deflated(&body, flate2::Compression::default()),
+        Some(&summary),
+    );
 
     // Named .txt, read by content.
     let r = read(&bytes, Format::Text, None, "rent", &ParseOptions::default()).unwrap();
@@ -484,25 +454,7 @@ fn hwp_tables_footnotes_headers_and_summary() {
         bomb.write_all(&zeros).unwrap();
     }
     let bomb = bomb.finish().unwrap();
-    let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    ole.create_stream("/FileHeader")
-        .unwrap()
-        .write_all(&header)
-        .unwrap();
-    ole.create_storage("/BodyText").unwrap();
-    ole.create_stream("/BodyText/Section0")
-        .unwrap()
-        .write_all(&bomb)
-        .unwrap();
-    ole.flush().unwrap();
-    let err = read(
-        &ole.into_inner().into_inner(),
-        Format::Hwp,
-        None,
-        "x",
-        &ParseOptions::default(),
-    )
-    .unwrap_err();
+    let err = read_bytes(&hwp_file(1, &bomb, None), Format::Hwp).unwrap_err();
     assert!(err.to_string().contains("zip bomb"), "{err}");
 }
 
@@ -528,7 +480,7 @@ fn damaged_pdfs_fail_with_a_reason_or_read_what_is_left() {
         ("scrambled", scrambled),
     ] {
         let started = Instant::now();
-        match read(&bytes, Format::Pdf, None, "x", &ParseOptions::default()) {
+        match read_bytes(&bytes, Format::Pdf) {
             Ok(r) => eprintln!("{what}: read {} article(s)", r.parsed.articles.len()),
             Err(e) => {
                 eprintln!("{what}: {e}");
