@@ -146,8 +146,13 @@ pub fn document(data: &[u8]) {
         return;
     };
     let format = DOCUMENTS[first as usize % DOCUMENTS.len()];
-    let Ok(read) = crate::ingest::read::read(rest, format, None, "fuzz", &ParseOptions::default())
-    else {
+    let Ok(read) = crate::ingest::read::read(
+        rest.to_vec(),
+        format,
+        None,
+        "fuzz",
+        &ParseOptions::default(),
+    ) else {
         return;
     };
     for a in &read.parsed.articles {
@@ -214,7 +219,7 @@ pub fn mhtml(data: &[u8]) {
         fields: FieldMap::default(),
     };
     for format in [Format::Mhtml, Format::Html] {
-        let Ok(read) = read::read(data, format, None, "2026-01-02_fuzz", &options) else {
+        let Ok(read) = read::read(data.to_vec(), format, None, "2026-01-02_fuzz", &options) else {
             continue;
         };
         for article in &read.parsed.articles {

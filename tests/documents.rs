@@ -36,12 +36,12 @@ fn read_file(name: &str) -> Result<Read, ReadError> {
     let bytes = std::fs::read(&path).unwrap();
     let format = Format::from_extension(path.extension().unwrap().to_str().unwrap()).unwrap();
     let stem = path.file_stem().unwrap().to_str().unwrap();
-    read(&bytes, format, None, stem, &ParseOptions::default())
+    read(bytes, format, None, stem, &ParseOptions::default())
 }
 
 /// `bytes` read as a file named `x` with the extension of `format`.
 fn read_bytes(bytes: &[u8], format: Format) -> Result<Read, ReadError> {
-    read(bytes, format, None, "x", &ParseOptions::default())
+    read(bytes.to_vec(), format, None, "x", &ParseOptions::default())
 }
 
 fn squeeze(s: &str) -> String {
@@ -182,7 +182,7 @@ fn a_scanned_pdf_is_reported_as_having_no_text() {
 #[test]
 fn a_document_is_read_by_its_content_whatever_its_extension() {
     let bytes = std::fs::read(common::path("tests/documents/memo-slm.docx")).unwrap();
-    let r = read(&bytes, Format::Text, None, "memo", &ParseOptions::default()).unwrap();
+    let r = read(bytes, Format::Text, None, "memo", &ParseOptions::default()).unwrap();
     assert_eq!(r.format, Format::Docx);
     assert_eq!(r.encoding, None);
 
@@ -214,7 +214,7 @@ fn a_zip_bomb_is_refused_when_it_passes_the_cap() {
     assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
     drop(huge);
     let started = Instant::now();
-    let err = read(&bomb, Format::Docx, None, "bomb", &ParseOptions::default()).unwrap_err();
+    let err = read(bomb, Format::Docx, None, "bomb", &ParseOptions::default()).unwrap_err();
     assert!(
         matches!(err, ReadError::Document(DocumentError::Budget(_))),
         "{err}"
@@ -429,7 +429,7 @@ fn hwp_tables_footnotes_headers_and_summary() {
     );
 
     // Named .txt, read by content.
-    let r = read(&bytes, Format::Text, None, "rent", &ParseOptions::default()).unwrap();
+    let r = read(bytes, Format::Text, None, "rent", &ParseOptions::default()).unwrap();
     assert_eq!(r.format, Format::Hwp);
     let a = &r.parsed.articles[0];
     assert_eq!(a.title.as_deref(), Some("클라우드 GPU 임대료 비교표"));

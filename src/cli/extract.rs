@@ -88,7 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let file = match read(&bytes, format, forced, &stem, &options) {
+        let file = match read(bytes, format, forced, &stem, &options) {
             Ok(file) => file,
             Err(e) => {
                 eprintln!("{shown}: {e}");

@@ -685,7 +685,7 @@ fn process(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let read = read::read(&bytes, file.format, encoding, &stem, parse_options);
+    let read = read::read(bytes, file.format, encoding, &stem, parse_options);
     let (parsed, read_as, encoding) = match read {
         Ok(read) => (read.parsed, read.format, read.encoding),
         // Unchanged content read before: keep its record (with no alias candidates).
@@ -705,7 +705,6 @@ fn process(
         }
         Err(e) => return fail(e.to_string()),
     };
-    drop(bytes);
     let pairs = super::aliases::pairs_json(&parsed.articles);
     if same {
         // Re-parsed only for the alias candidates (cheap); not analysed or re-indexed.

@@ -40,27 +40,28 @@ pub enum ReadError {
 
 /// Reads one file's bytes, named as `format` by its extension. `forced` decodes every text
 /// file with that encoding instead of detecting it; `file_stem` is the file name without its
-/// extension (a date it starts with dates articles that carry none).
+/// extension (a date it starts with dates articles that carry none). The bytes are taken so
+/// that a text file's are freed once decoded, before it is parsed.
 pub fn read(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     format: Format,
     forced: Option<Encoding>,
     file_stem: &str,
     options: &ParseOptions,
 ) -> Result<Read, ReadError> {
-    let format = match document::sniff(bytes) {
+    let format = match document::sniff(&bytes) {
         Some(found) => found,
         None if format.is_document() => {
             return Err(DocumentError::NotThisFormat {
                 expected: format.name(),
-                found: document::describe(bytes),
+                found: document::describe(&bytes),
             }
             .into());
         }
         None => format,
     };
     if format.is_document() {
-        let mut article = document::read(format, bytes)?;
+        let mut article = document::read(format, &bytes)?;
         parse::date_from_file_name(&mut article, file_stem);
         let parsed = if article.paragraphs.is_empty() {
             Parsed {
@@ -82,10 +83,11 @@ pub fn read(
             encoding: None,
         });
     }
-    if format == Format::Mhtml || (format == Format::Html && parse::looks_like_mhtml(bytes)) {
-        return read_mhtml(bytes, forced, file_stem, options);
+    if format == Format::Mhtml || (format == Format::Html && parse::looks_like_mhtml(&bytes)) {
+        return read_mhtml(&bytes, forced, file_stem, options);
     }
-    let decoded = decode::decode(bytes, forced)?;
+    let decoded = decode::decode(&bytes, forced)?;
+    drop(bytes);
     let parsed = parse::parse(format, &decoded.text, file_stem, options)?;
     Ok(Read {
         parsed,
@@ -159,7 +161,7 @@ mod tests {
     fn mhtml_saves_are_read_as_their_html_part_with_its_url() {
         let options = ParseOptions::default();
         let read = read(
-            &save(page().as_bytes(), "utf-8"),
+            save(page().as_bytes(), "utf-8"),
             Format::Mhtml,
             None,
             "x",
@@ -179,7 +181,7 @@ mod tests {
         let page = page();
         let (bytes, _, _) = encoding_rs::EUC_KR.encode(&page);
         let options = ParseOptions::default();
-        let read = read(&save(&bytes, "euc-kr"), Format::Html, None, "x", &options).expect("reads");
+        let read = read(save(&bytes, "euc-kr"), Format::Html, None, "x", &options).expect("reads");
         assert_eq!(
             read.parsed.articles[0].paragraphs,
             vec!["소형언어모델이 노트북에서 돈다."]
@@ -190,7 +192,7 @@ mod tests {
     #[test]
     fn a_broken_save_is_an_error_naming_the_reason() {
         let err = read(
-            b"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=q\n\nno parts",
+            b"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=q\n\nno parts".to_vec(),
             Format::Mhtml,
             None,
             "x",
@@ -200,7 +202,7 @@ mod tests {
         assert!(err.to_string().contains("never appears"), "{err}");
         // A huge base64 part of zero bytes decodes to something that is not text.
         let zeros = save(&vec![0u8; 3_000_000], "utf-8");
-        let err = read(&zeros, Format::Mhtml, None, "x", &ParseOptions::default()).unwrap_err();
+        let err = read(zeros, Format::Mhtml, None, "x", &ParseOptions::default()).unwrap_err();
         assert!(matches!(err, ReadError::Decode(_)), "{err}");
     }
 }
