@@ -36,13 +36,12 @@ pub(super) fn read(bytes: &[u8]) -> Result<Article, DocumentError> {
         }
     }
     if let Some(core) = package.text("docProps/core.xml")? {
-        let [title, creator, created] =
-            xml_text::fields(&core, &["title", "creator", "created"], Format::Docx)?
-                .try_into()
-                .unwrap_or_default();
-        article.title = title;
-        article.author = creator;
-        article.date = created;
+        xml_text::metadata(
+            &mut article,
+            &core,
+            ["title", "creator", "created"],
+            Format::Docx,
+        )?;
     }
     Ok(article)
 }

@@ -62,13 +62,8 @@ pub(super) fn read(bytes: &[u8]) -> Result<Article, DocumentError> {
     }
     article.paragraphs.extend(notes);
     if let Some(hpf) = package.text("Contents/content.hpf")? {
-        let [title, creator, created] =
-            xml_text::fields(&hpf, &["title", "creator", "CreatedDate"], Format::Hwpx)?
-                .try_into()
-                .unwrap_or_default();
-        article.title = title;
-        article.author = creator;
-        article.date = created;
+        let names = ["title", "creator", "CreatedDate"];
+        xml_text::metadata(&mut article, &hpf, names, Format::Hwpx)?;
     }
     Ok(article)
 }

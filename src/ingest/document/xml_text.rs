@@ -7,8 +7,8 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::DocumentError;
-use crate::ingest::Format;
 use crate::ingest::text::xml::{attribute, entity};
+use crate::ingest::{Article, Format};
 
 /// Most elements open at once; deeper nesting is refused.
 const MAX_DEPTH: usize = 1_000;
@@ -52,12 +52,7 @@ pub(super) fn walk(xml: &str, vocab: &Vocabulary, format: Format) -> Result<Walk
     let mut skip_from: Option<usize> = None;
     let mut notes_from: Vec<usize> = Vec::new();
     loop {
-        let event = reader.read_event().map_err(|e| {
-            DocumentError::damaged(
-                format,
-                format!("XML at byte {}: {e}", reader.error_position()),
-            )
-        })?;
+        let event = next_event(&mut reader, format)?;
         match event {
             Event::Start(e) => {
                 if open.len() >= MAX_DEPTH {
@@ -133,6 +128,19 @@ pub(super) fn walk(xml: &str, vocab: &Vocabulary, format: Format) -> Result<Walk
     Ok(out)
 }
 
+/// The next event of a part, or why its XML is broken.
+fn next_event<'a>(
+    reader: &mut Reader<&'a [u8]>,
+    format: Format,
+) -> Result<Event<'a>, DocumentError> {
+    reader.read_event().map_err(|e| {
+        DocumentError::damaged(
+            format,
+            format!("XML at byte {}: {e}", reader.error_position()),
+        )
+    })
+}
+
 /// Appends text to the innermost open paragraph.
 fn push_text(open: &mut [Open], text: &str) {
     if let Some(Open::Paragraph(p)) = open
@@ -175,25 +183,33 @@ fn emit(text: String, out: &mut Walked, in_notes: bool) {
     }
 }
 
+/// Sets an article's title, author and date from a metadata part (DOCX's `core.xml`,
+/// HWPX's `content.hpf`): the text of the elements, or the `name`d elements, given for each.
+pub(super) fn metadata(
+    article: &mut Article,
+    xml: &str,
+    [title, author, date]: [&str; 3],
+    format: Format,
+) -> Result<(), DocumentError> {
+    let [t, a, d] = fields(xml, &[title, author, date], format)?
+        .try_into()
+        .unwrap_or_default();
+    article.title = t;
+    article.author = a;
+    article.date = d;
+    Ok(())
+}
+
 /// The text of the first element with each local name in `names`, or of the element whose
 /// `name` attribute is one of them (`<opf:meta name="creator">`): for metadata parts.
-pub(super) fn fields(
-    xml: &str,
-    names: &[&str],
-    format: Format,
-) -> Result<Vec<Option<String>>, DocumentError> {
+fn fields(xml: &str, names: &[&str], format: Format) -> Result<Vec<Option<String>>, DocumentError> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = false;
     let mut found: Vec<Option<String>> = vec![None; names.len()];
     let mut current: Option<usize> = None;
     let mut text = String::new();
     loop {
-        let event = reader.read_event().map_err(|e| {
-            DocumentError::damaged(
-                format,
-                format!("XML at byte {}: {e}", reader.error_position()),
-            )
-        })?;
+        let event = next_event(&mut reader, format)?;
         match event {
             Event::Start(e) => {
                 let local = e.local_name();
