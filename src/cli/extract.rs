@@ -15,8 +15,8 @@ use crate::ingest::read::read;
 /// Arguments of `kosearch extract`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files to read, each by the format its extension names (an `.html` file that is an
-    /// MHTML save is read as one).
+    /// Files to read, each by the format its extension names; a PDF, DOCX, HWP or HWPX file,
+    /// or an MHTML save named `.html`, is read by its content whatever the extension.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// One JSON object per article: path, record, title, date, source, author, url,
