@@ -4,9 +4,9 @@
 //!
 //! - The article ends at the outlet's copyright line ([`cut_after_copyright`]): what follows
 //!   it is furniture (other headlines, reactions, comments) unless it is clearly more article,
-//!   that is, two or more long paragraphs that end a sentence.
+//!   that is, two long paragraphs that end a sentence follow each other somewhere after it.
 //! - The outlet named in the copyright line is the source ([`copyright_source`]).
-//! - Reaction and comment widgets (`좋아요 12`, `추천 0`, `댓글 0`, `댓글을 입력해주세요`,
+//! - Reaction and comment widgets (`좋아요 12`, `추천 0`, `댓글 0`, `댓글 쓰기`, `댓글을 입력해주세요`,
 //!   `로그인 후 …`, `테크데일리 기자 구독`) are furniture wherever they stand ([`is_widget`]).
 //! - A line that gives the reporter and the date together (`김민준 기자 | 승인 2026.03.18
 //!   10:30`) gives the author and date ([`reporter_and_date`]).
@@ -17,9 +17,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{NO_REPRINT, is_copyright};
-use crate::ingest::text::byline::re;
-use crate::ingest::text::date::normalize_date;
+use super::{NO_REPRINT, REPORTER_ONLY, is_copyright};
+use crate::ingest::text::byline::{EMAIL_PATTERN, re, reporter_in};
+use crate::ingest::text::date::{is_dateline, normalize_date};
 use crate::ingest::text::stamp::{is_stamp_only, opens_with_stamp, without_stamp};
 
 /// The longest paragraph after a copyright line that may be furniture, in characters; and
@@ -33,7 +33,7 @@ const MAX_HEADLINE_CHARS: usize = 150;
 /// `Copyright © 2026 테크데일리. All rights reserved.`
 static COPYRIGHT_OUTLET: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(?:[ⓒ©]|\(c\)|copyright)\s*(?:[ⓒ©]|\(c\))?\s*(?:(?:19|20)\d{2}\s*)?(?:by\s+)?(?P<name>[^\s.,，<>()\[\]{}|:;'"ⓒ© ]{1,20}(?:\s[^\s.,，<>()\[\]{}|:;'"ⓒ© ]{1,10})?)\s*(?:[.,，>)\]]|무단|all\s+rights|$)"#,
+        r#"(?i)(?:[ⓒ©]|\(c\)|copyright)\s*(?:[ⓒ©]|\(c\))?\s*(?:(?:19|20)\d{2}\s*)?(?:by\s+)?(?P<name>[^\s.,，<>()\[\]{}|:;'"ⓒ© ]{1,20}(?:\s[^\s.,，<>()\[\]{}|:;'"ⓒ© ]{1,10})?)\s*(?:[.,，>)\](]|무단|all\s+rights|$)"#,
     )
 });
 /// Words that are never an outlet's name.
@@ -43,14 +43,49 @@ static NOT_OUTLET: LazyLock<Regex> =
 /// Reaction, subscription and comment widgets.
 static WIDGET: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:(?:좋아요|추천(?:해요)?|훈훈해요|슬퍼요|화나요|싫어요|최고예요|후속\s*기사\s*원해요|응원수|구독자|댓글|공유하기|스크랩|조회수?)\s*[:：]?\s*[\d,]*\s*(?:개|명|건|회)?|.{1,20}?\s*기자\s*구독|댓글을?\s*(?:입력|작성|남겨|달아).{0,20}|.{0,10}로그인\s*(?:후|하고|하시면|하셔야|이\s*필요).{0,30})\s*$",
+        r"^\s*(?:(?:좋아요|추천(?:해요)?|훈훈해요|슬퍼요|화나요|싫어요|최고예요|후속\s*기사\s*원해요|응원수|구독자|댓글|공유하기|스크랩|조회수?)\s*[:：]?\s*[\d,]*\s*(?:개|명|건|회)?|.{1,20}?\s*기자\s*(?:구독(?:하기)?|다른\s*기사\s*(?:보기|더\s*보기)?)|댓글을?\s*(?:입력|작성|남겨|달아|쓰기|달기|보기|더\s*보기).{0,20}|.{0,10}로그인\s*(?:후|하고|하시면|하셔야|이\s*필요).{0,30}|PC\s*버전(?:으로)?\s*보기|모바일\s*버전(?:으로)?\s*보기|AD|광고|\[\s*광고\s*\]|(?:기사\s*)?(?:URL|주소|원문)\s*[:：]?\s*https?://\S+|[^\s>]{1,10}(?:\s*>\s*[^\s>]{1,10}){1,4})\s*$",
     )
 });
 
-/// `김민준 기자 | 승인 2026.03.18 10:30`, `정하늘 기자 입력 2026-03-05 11:20:00`.
+/// The words that label a date line (`입력 2026.03.18`, `기사입력 : …`).
+const DATE_LABEL: &str =
+    r"(?:입력|수정|승인|등록|기사\s*입력|최종\s*수정|발행|송고)\s*(?:일|일시)?\s*[:：]?\s*\d";
+
+/// `김민준 기자 | 승인 2026.03.18 10:30`, `정하늘 기자 입력 2026-03-05 11:20:00`,
+/// `해담일보 | 조은결 특파원 | 기사입력 2025.10.02 오후 4:55`.
 static REPORTER_AND_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"^\s*(?:[^|·/]{{1,20}}?\s*[|·/]\s*)?(?P<name>NAME)\s*ROLE\s*[|·,/]?\s*(?P<date>{DATE_LABEL}.{{0,60}})$"
+    ))
+});
+/// The same the other way round: `입력 : 2025-01-17 17:46 | 박지훈 기자`,
+/// `기사입력 2026-03-05 11:20 | 정하늘 기자 jhn@…`.
+static DATE_AND_REPORTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"^\s*(?P<date>{DATE_LABEL}[^|·/]{{0,40}}?)\s*[|·/]\s*(?P<name>NAME)\s*ROLE\s*(?:[<(\[]?\s*{EMAIL_PATTERN}\s*[>)\]]?)?\s*$"
+    ))
+});
+/// A dateline byline with its date: `(실리콘밸리=단비경제) 류태오 특파원 · 2026년 1월 9일 오전 5:30`,
+/// `[한결일보 박서준 기자] 2025.11.04 15:12`.
+static BYLINE_AND_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?P<name>NAME)\s*ROLE\s*[|·,/]?\s*(?P<date>(?:입력|수정|승인|등록|기사\s*입력|최종\s*수정|발행|송고)\s*(?:일|일시)?\s*[:：]?\s*\d.{0,60})$",
+        r"^\s*[(\[【]\s*(?:[^()\[\]【】=]{1,20}?\s*=\s*)?(?P<source>[^()\[\]【】=]{1,30}?)\s*(?:[)\]】]\s*(?P<name>NAME)\s*ROLE|\s(?P<name2>NAME)\s*ROLE\s*[)\]】])\s*[|·,/]?\s*(?P<date>\d.{3,40})$",
+    )
+});
+/// A photo caption: a short line that ends by crediting the picture (`… [사진=다솜신문 DB]`,
+/// `… (사진=회사 제공)`, `… [초록경제 자료사진]`, `… 늘봄일보 DB`, `… 그래픽=별빛타임스`,
+/// `… 한결일보 자료사진`, `… 회사 제공`, `… ⓒ세움신문`), opens with `▲` (how Korean papers
+/// mark a caption), or is only the credit.
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:[\[(<〈]\s*(?:[^\[\]()<>〈〉]{0,20}\s)?(?:사진|자료\s*사진|그래픽|일러스트|캡처|제공|DB)(?:\s*=\s*[^\[\]()<>〈〉]{1,30})?\s*[\])>〉]|\s(?:사진|그래픽|일러스트)\s*=\s*[^\s=]{1,20}(?:\s[^\s=]{1,10})?|\s(?:자료\s*사진|DB|[^\s.]{1,20}\s제공)|[.\s][ⓒ©]\s*[^\s.]{1,20})\s*$|^\s*(?:사진|그래픽|일러스트)\s*=\s*\S.{0,40}$|^\s*[▲△]\s*\S",
+    )
+});
+/// A link to another article inside the text: `▶ 관련기사 : 메모리 업계, HBM 증설 …` (a
+/// heading alone, `▶ 관련기사`, opens a list, which goes only at the end).
+static RELATED_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*[▶►▷☞]\s*(?:관련\s*기사|관련\s*뉴스|추천\s*기사|이전\s*기사|다음\s*기사)\s*[:：]?\s*[^\s:：].{3,}$",
     )
 });
 
@@ -70,8 +105,24 @@ pub(super) fn copyright_source(p: &str) -> Option<String> {
     if !is_notice(p) {
         return None;
     }
-    let name = COPYRIGHT_OUTLET.captures(p)?.name("name")?.as_str().trim();
-    let name = name.trim_start_matches("(주)").trim();
+    copyright_holder(p)
+}
+
+/// The holder a copyright line names (`ⓒ DURU Corp.`), notice or not.
+fn copyright_holder(p: &str) -> Option<String> {
+    if !is_copyright(p, true) {
+        return None;
+    }
+    let m = COPYRIGHT_OUTLET.captures(p)?.name("name")?;
+    let name = m.as_str().trim().trim_start_matches("(주)").trim();
+    // `누리테크 무단전재-재배포금지`: the notice, not a second word of the name; `단비경제
+    // danbi.example`: the start of an address.
+    let address = p[m.end()..].starts_with('.')
+        && p[m.end() + 1..].starts_with(|c: char| c.is_ascii_alphanumeric());
+    let name = match name.split_once(char::is_whitespace) {
+        Some((first, second)) if NO_REPRINT.is_match(second) || address => first,
+        _ => name,
+    };
     let first_word = name.split_whitespace().next().unwrap_or("");
     (!name.is_empty()
         && !NOT_OUTLET.is_match(first_word)
@@ -90,11 +141,14 @@ pub(super) fn cut_after_copyright(paragraphs: &mut Vec<String>) -> bool {
     else {
         return false;
     };
+    // More article follows the notice (a second article pasted into the same file): two long
+    // sentences in a row somewhere after it. A portal's notices and comments that read like
+    // prose stand alone between buttons, names and dates.
+    let prose = |p: &String| p.chars().count() >= MORE_ARTICLE_CHARS && ends_sentence(p);
     let more_article = paragraphs[at + 1..]
-        .iter()
-        .filter(|p| p.chars().count() >= MORE_ARTICLE_CHARS && ends_sentence(p))
-        .count();
-    if more_article >= 2 || at + 1 >= paragraphs.len() {
+        .windows(2)
+        .any(|w| prose(&w[0]) && prose(&w[1]));
+    if more_article || at + 1 >= paragraphs.len() {
         return false;
     }
     paragraphs.truncate(at + 1);
@@ -103,17 +157,178 @@ pub(super) fn cut_after_copyright(paragraphs: &mut Vec<String>) -> bool {
 
 /// Whether a paragraph is a reaction, subscription or comment widget.
 pub(super) fn is_widget(p: &str) -> bool {
-    p.chars().count() <= 60 && WIDGET.is_match(p)
+    p.chars().count() <= 100 && WIDGET.is_match(p)
 }
 
-/// The reporter's name and the date of a line that gives both.
+/// The reporter's name and the date of a line that gives both, in either order.
 pub(super) fn reporter_and_date(p: &str) -> Option<(String, String)> {
     if p.chars().count() > 100 {
         return None;
     }
-    let c = REPORTER_AND_DATE.captures(p)?;
+    let c = REPORTER_AND_DATE
+        .captures(p)
+        .or_else(|| DATE_AND_REPORTER.captures(p))?;
     let date = normalize_date(&c["date"])?;
     Some((c["name"].to_string(), date))
+}
+
+/// Whether a paragraph is a photo caption or its credit alone.
+pub(super) fn is_caption(p: &str) -> bool {
+    p.chars().count() <= 150 && CAPTION.is_match(p)
+}
+
+/// Whether a paragraph is a link to another article (`▶ 관련기사 : …`).
+pub(super) fn is_related_link(p: &str) -> bool {
+    p.chars().count() <= MAX_HEADLINE_CHARS && RELATED_LINK.is_match(p)
+}
+
+/// The outlet, reporter and date of a dateline byline that carries its date.
+pub(super) fn byline_and_date(p: &str) -> Option<(String, String, String)> {
+    let c = BYLINE_AND_DATE.captures(p)?;
+    let date = normalize_date(&c["date"])?;
+    let name = c.name("name").or_else(|| c.name("name2"))?;
+    Some((
+        c["source"].trim().to_string(),
+        name.as_str().to_string(),
+        date,
+    ))
+}
+
+/// What the lines of a whole page say of its article when its markup does not: the date and
+/// reporter of the first date or reporter line (or dateline byline), and the outlet of the
+/// first copyright notice.
+pub(super) fn page_facts(lines: &[String]) -> PageFacts {
+    let mut facts = PageFacts::default();
+    let mut notices = Vec::new();
+    let mut last_mark = None;
+    for line in lines.iter().filter(|l| l.chars().count() <= 100) {
+        if let Some((name, date)) = reporter_and_date(line) {
+            facts.author.get_or_insert(name);
+            facts.date.get_or_insert(date);
+        } else if let Some((source, name, date)) = byline_and_date(line) {
+            facts.author.get_or_insert(name);
+            facts.date.get_or_insert(date);
+            facts.byline_source.get_or_insert(source);
+        } else if is_dateline(line)
+            && let Some(date) = normalize_date(line)
+        {
+            facts.date.get_or_insert(date);
+        } else if let Some(c) = REPORTER_ONLY.captures(line) {
+            facts.author.get_or_insert_with(|| c["name"].to_string());
+        } else if let Some(outlet) = copyright_source(line) {
+            notices.push(outlet.clone());
+            last_mark = Some(outlet);
+        } else if let Some(holder) = copyright_holder(line) {
+            last_mark = Some(holder);
+        }
+    }
+    // A portal's page carries the outlet's notice under the article and its own mark at the
+    // foot (`ⓒ DURU Corp.`).
+    if let (Some(first), Some(last)) = (notices.first(), &last_mark)
+        && first != last
+    {
+        facts.article_source = Some(first.clone());
+    }
+    facts.source = notices.into_iter().next().or(facts.byline_source.take());
+    facts
+}
+
+/// The date, author and source [`page_facts`] found; `None` where it found none.
+#[derive(Debug, Default, PartialEq)]
+pub struct PageFacts {
+    pub date: Option<String>,
+    pub author: Option<String>,
+    /// The outlet of the first copyright notice, else of a dateline byline.
+    pub source: Option<String>,
+    /// The outlet of the first copyright notice when a later one names another holder: the
+    /// article's outlet on a portal's page, whatever the page's markup says of the site.
+    pub article_source: Option<String>,
+    byline_source: Option<String>,
+}
+
+/// The opening of a whole news page pasted from a browser (menus, the headline, a deck, the
+/// date and reporter lines, sharing buttons), which [`pasted_header`] finds.
+#[derive(Debug, PartialEq)]
+pub struct PastedHeader {
+    pub title: String,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    /// The index of the line where the article's text starts.
+    pub body: usize,
+}
+
+/// A line of a page's opening at most this long is a menu item, an outlet's name or a
+/// reporter line, not a headline, in characters.
+const MAX_MENU_CHARS: usize = 11;
+/// The article's first paragraph is at least this long, in characters, or ends a sentence.
+const MIN_LEAD_CHARS: usize = 60;
+/// The date line of a pasted page is looked for among this many opening lines.
+const MAX_OPENING_LINES: usize = 100;
+/// Lines above the date line of a page pasted whole whose headline is short, at the least.
+const MIN_MENU_LINES: usize = 2;
+/// Short lines (outlet, reporter) skipped between the headline and its date line.
+const MAX_SKIPPED: usize = 3;
+
+/// The header of a whole page pasted with its menus (or of an article pasted from its
+/// headline on, without blank lines): the first date line (`입력 …`, `기사입력 …`, `최유진
+/// 기자 | 입력 …`) among the opening lines. The headline is the first of the long lines just above it (past a reporter or
+/// outlet line; a deck below the headline is not the title), the article starts at the first
+/// line after it that is long or ends a sentence, and a reporter line between gives the
+/// author. `None` when the text does not open that way.
+pub(super) fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
+    let len = |l: &str| l.trim().chars().count();
+    let limit = lines
+        .iter()
+        .position(|l| len(l) >= MIN_LEAD_CHARS)
+        .unwrap_or(lines.len())
+        .min(MAX_OPENING_LINES);
+    let (at, date) = (0..limit).find_map(|i| {
+        let line = lines[i].trim();
+        if let Some((_, date)) = reporter_and_date(line) {
+            return Some((i, date));
+        }
+        is_dateline(line)
+            .then(|| normalize_date(line))
+            .flatten()
+            .map(|d| (i, d))
+    })?;
+    let mut top = at;
+    let mut skipped = 0;
+    while top > 0 && skipped < MAX_SKIPPED && len(lines[top - 1]) <= MAX_MENU_CHARS {
+        top -= 1;
+        skipped += 1;
+    }
+    let run_end = top;
+    // Headlines end in `…다` as often as sentences do, but never in a period; a breadcrumb
+    // (`홈 > IT·과학 > 반도체`) is no headline.
+    let headline = |l: &str| {
+        len(l) > MAX_MENU_CHARS && !l.trim_end().ends_with(['.', '。']) && !l.contains(" > ")
+    };
+    while top > 0 && headline(lines[top - 1]) {
+        top -= 1;
+    }
+    let title_at = if top < run_end { top } else { at - 1 };
+    // Without a headline above the date line, the line above it is taken only on a page with
+    // menus; a paste that opens with a short title is read as one (`parse::text`).
+    if top == run_end && title_at < MIN_MENU_LINES {
+        return None;
+    }
+    let body = (at + 1..lines.len())
+        .find(|&j| len(lines[j]) >= MIN_LEAD_CHARS || ends_sentence(lines[j]))?;
+    let author = lines[title_at + 1..body]
+        .iter()
+        .filter(|l| len(l) <= 40)
+        .find_map(|l| {
+            reporter_and_date(l)
+                .map(|(n, _)| n)
+                .or_else(|| reporter_in(l))
+        });
+    Some(PastedHeader {
+        title: lines[title_at].trim().to_string(),
+        date: Some(date),
+        author,
+        body,
+    })
 }
 
 /// Where a trailing list of headlines with timestamps starts, if the paragraphs end with one:
@@ -190,6 +405,11 @@ mod tests {
                 "코어뉴스",
             ),
             ("ⓒ 누리테크, 무단전재 및 재배포 금지", "누리테크"),
+            ("<저작권자 ⓒ 누리테크 무단전재-재배포금지>", "누리테크"),
+            (
+                "ⓒ 단비경제 danbi.example 무단전재 및 재배포 금지",
+                "단비경제",
+            ),
             (
                 "Copyright © 2026 미래IT신문. All rights reserved.",
                 "미래IT신문",
@@ -230,6 +450,19 @@ mod tests {
         ]);
         assert!(!cut_after_copyright(&mut ps));
         assert_eq!(ps.len(), 4);
+        // Prose that stands alone between buttons (a portal's notices, comments) is no article.
+        let mut ps = v(&[
+            "본문이다.",
+            "Copyright ⓒ 윤슬신문. All rights reserved.",
+            "기사 섹션 분류 안내",
+            long,
+            "닫기",
+            "gls1****",
+            long,
+            "2026.02.03. 08:14",
+        ]);
+        assert!(cut_after_copyright(&mut ps));
+        assert_eq!(ps.len(), 2);
         // A copyright line opening the text cuts nothing, nor does a photo credit.
         let mut ps = v(&["ⓒ 누리테크, 무단전재 및 재배포 금지", "본문이다."]);
         assert!(!cut_after_copyright(&mut ps));
@@ -250,6 +483,13 @@ mod tests {
             "테크데일리 기자 구독",
             "댓글을 입력해주세요",
             "로그인 후 댓글을 작성할 수 있습니다.",
+            "장하윤 기자 다른기사 보기",
+            "댓글 쓰기",
+            "PC버전으로 보기",
+            "AD",
+            "[광고]",
+            "기사 URL : https://www.snbr.example/news/articleView.html?idxno=48213",
+            "홈 > IT·과학 > 반도체",
         ] {
             assert!(is_widget(yes), "{yes}");
         }
@@ -258,6 +498,8 @@ mod tests {
             "댓글 기능은 다음 달 개편된다는 소식에 이용자들이 반겼다.",
             "추천 알고리즘",
             "로그인 기록을 분석한 결과 해킹 시도가 늘었다고 회사는 밝혔다.",
+            "광고 시장이 줄었다.",
+            "성능은 A > B 순이었다고 연구진은 설명했다.",
         ] {
             assert!(!is_widget(no), "{no}");
         }
@@ -274,6 +516,166 @@ mod tests {
             Some(("정하늘".to_string(), "2026-03-05".to_string()))
         );
         assert_eq!(reporter_and_date("김민준 기자가 2026년 취재했다."), None);
+        // Date first, as print views and CMS headers write it.
+        assert_eq!(
+            reporter_and_date("입력 : 2025-01-17 17:46 | 박지훈 기자"),
+            Some(("박지훈".to_string(), "2025-01-17".to_string()))
+        );
+        assert_eq!(
+            reporter_and_date("기사입력 2026-03-05 11:20 · 정하늘 기자"),
+            Some(("정하늘".to_string(), "2026-03-05".to_string()))
+        );
+        assert_eq!(reporter_and_date("입력 2026-03-05 | 수정 2026-03-06"), None);
+    }
+
+    #[test]
+    fn the_header_of_a_whole_pasted_page() {
+        let lines = [
+            "본문 바로가기",
+            "한울데일리",
+            "정치",
+            "IT·과학",
+            "기업용 AI 비서 도입 1년…'작은 모델 여러 개'가 답이었다",
+            "업무별 특화 모델 조합해 비용 절감…운영 부담은 과제",
+            "기자명 문예린 기자",
+            " 입력 2026.03.11 10:05",
+            " 수정 2026.03.11 13:30",
+            "복사하기",
+            "사진=한울데일리 DB",
+            "대기업들이 사내 AI 비서를 도입한 지 1년가량 지나면서 운영 방식에 변화가 나타나고 있다.",
+            "둘째 문단이다.",
+        ];
+        assert_eq!(
+            pasted_header(&lines),
+            Some(PastedHeader {
+                title: "기업용 AI 비서 도입 1년…'작은 모델 여러 개'가 답이었다".to_string(),
+                date: Some("2026-03-11".to_string()),
+                author: Some("문예린".to_string()),
+                body: 11,
+            })
+        );
+        // The outlet's name between the headline and the date line is skipped.
+        let lines = [
+            "홈",
+            "사회",
+            "AI 칩 설계 인력 쟁탈전…대학원 과정 신설 러시",
+            "초록경제",
+            "입력 2025. 10. 2. 14:33수정 2025. 10. 2. 15:10",
+            "인쇄하기",
+            "AI 반도체 설계 인력을 확보하려는 기업들의 경쟁이 치열해지면서 대학들이 과정을 신설하고 있다.",
+        ];
+        let h = pasted_header(&lines).expect("a header");
+        assert_eq!(h.title, "AI 칩 설계 인력 쟁탈전…대학원 과정 신설 러시");
+        assert_eq!(
+            (h.date.as_deref(), h.author, h.body),
+            (Some("2025-10-02"), None, 6)
+        );
+        // A paste that opens with its headline is not a whole page.
+        assert_eq!(
+            pasted_header(&["제목", "입력 2026.01.09 14:05", "본문이다."]),
+            None
+        );
+        // No date line before the first paragraph: no header.
+        let lines = [
+            "메뉴",
+            "홈",
+            "긴 문단이다. ".repeat(10).as_str(),
+            "입력 2026.01.09 14:05",
+        ]
+        .map(str::to_string);
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        assert_eq!(pasted_header(&lines), None);
+    }
+
+    #[test]
+    fn captions_and_related_links() {
+        for caption in [
+            "HBM이 탑재된 AI 가속기 모듈. [사진=다솜신문 DB]",
+            "한 대학의 실습실에서 학생들이 도구를 다루고 있다. [초록경제 자료사진]",
+            "스타트업이 개발한 저전력 AI 칩. 늘봄일보 DB",
+            "LoRA 방식은 작은 보조 행렬만 학습한다. 그래픽=별빛타임스",
+            "서울의 한 데이터센터 서버실. 한결일보 자료사진",
+            "사진=한울데일리 DB",
+            "신제품을 소개하는 모습 (사진=회사 제공)",
+            "▲ 한 팹리스 기업 연구원이 설계 검증 장비를 살펴보고 있다. ⓒ세움신문",
+            "국내 AI 반도체 기업이 개발한 추론용 가속기 카드. 회사 제공",
+        ] {
+            assert!(is_caption(caption), "{caption}");
+        }
+        for text in [
+            "회사는 사진 촬영 기능을 강화했다.",
+            "벡터 DB를 쓰는 곳이 늘었다.",
+            "정부는 내년부터 데이터를 무료로 제공한다.",
+            &"긴 본문이 사진 설명처럼 끝난다. ".repeat(8),
+        ] {
+            assert!(!is_caption(text), "{text}");
+        }
+        assert!(is_related_link(
+            "▶ 관련기사 : 메모리 업계, HBM 증설 투자 속도전"
+        ));
+        assert!(!is_related_link("▶ 관련기사"), "a list's heading");
+        assert!(!is_related_link("관련기사를 보면 알 수 있다."));
+    }
+
+    #[test]
+    fn bylines_that_carry_the_date() {
+        assert_eq!(
+            byline_and_date("(실리콘밸리=단비경제) 류태오 특파원 · 2026년 1월 9일 오전 5:30"),
+            Some((
+                "단비경제".to_string(),
+                "류태오".to_string(),
+                "2026-01-09".to_string()
+            ))
+        );
+        assert_eq!(
+            byline_and_date("[한결일보 박서준 기자] 2025.11.04 15:12").map(|b| b.1),
+            Some("박서준".to_string())
+        );
+        assert_eq!(
+            byline_and_date("(서울=한빛뉴스) 이서연 기자 = 본문이 이어진다."),
+            None
+        );
+    }
+
+    #[test]
+    fn facts_of_a_whole_page() {
+        let lines = v(&[
+            "홈 | 로그인",
+            "폴더블폰 두께 경쟁 다시 불붙는다",
+            "입력 : 2025-01-17 17:46 | 박지훈 기자",
+            "스마트폰 제조사들이 경쟁에 나섰다.",
+            "입력 2026-02-01 09:00",
+            "<저작권자 © 누리테크 무단전재-재배포금지>",
+            "Copyright ⓒ 다른매체. All rights reserved.",
+        ]);
+        assert_eq!(
+            page_facts(&lines),
+            PageFacts {
+                date: Some("2025-01-17".to_string()),
+                author: Some("박지훈".to_string()),
+                source: Some("누리테크".to_string()),
+                article_source: Some("누리테크".to_string()),
+                byline_source: None,
+            }
+        );
+        let lines = v(&["2026.02.13 19:02", "한지민 기자", "본문이다."]);
+        let facts = page_facts(&lines);
+        assert_eq!(facts.author.as_deref(), Some("한지민"));
+        assert_eq!(facts.date, None, "a bare timestamp is no date line");
+        assert_eq!(page_facts(&v(&["본문이다."])), PageFacts::default());
+        // A portal's page: the outlet's notice under the article, the portal's at the foot.
+        let facts = page_facts(&v(&[
+            "본문이다.",
+            "ⓒ 한결일보 (www.hangyeol.example) 무단전재 및 재배포금지",
+            "Copyright © MOA Corp. All Rights Reserved.",
+        ]));
+        assert_eq!(facts.article_source.as_deref(), Some("한결일보"));
+        assert_eq!(facts.source.as_deref(), Some("한결일보"));
+        let facts = page_facts(&v(&[
+            "본문이다.",
+            "Copyright © 한결일보. All rights reserved.",
+        ]));
+        assert_eq!(facts.article_source, None, "one notice is the site's own");
     }
 
     #[test]

@@ -30,6 +30,8 @@
 
 mod copied;
 
+pub use copied::{PageFacts, PastedHeader};
+
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -54,14 +56,16 @@ static BRACKET_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         r"^\s*[\[【]\s*(?:(?P<source>[^\[\]【】=]{1,30}?)\s*(?:=|\s)\s*)?(?P<name>NAME)\s*ROLE\s*[\]】]\s*",
     )
 });
-/// `(서울=한빛뉴스) 이서연 기자 = `, `[서울=한빛뉴스] 이서연 기자 = `, `(서울=한빛뉴스) `.
+/// `(서울=한빛뉴스) 이서연 기자 = `, `[서울=한빛뉴스] 이서연 기자 = `, `(서울=한빛뉴스) `;
+/// with two reporters (`송지우 이나래 기자 =`) the first is the author.
 static AGENCY_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*[\(\[【]\s*(?P<place>[^()\[\]【】=]{1,20}?)\s*=\s*(?P<source>[^()\[\]【】=]{1,30}?)\s*[\)\]】]\s*(?:(?P<name>NAME)\s*ROLE\s*)?(?P<eq>=)?\s*",
+        r"^\s*[\(\[【]\s*(?P<place>[^()\[\]【】=]{1,20}?)\s*=\s*(?P<source>[^()\[\]【】=]{1,30}?)\s*[\)\]】]\s*(?:(?P<name>NAME)(?:\s+[가-힣]{2,4})*\s*ROLE\s*)?(?P<eq>=)?\s*",
     )
 });
 /// `이서연 기자 = ` opening a paragraph.
-static NAME_EQ_BYLINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?P<name>NAME)\s*ROLE\s*=\s*"));
+static NAME_EQ_BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(?P<name>NAME)(?:\s+[가-힣]{2,4})*\s*ROLE\s*=\s*"));
 /// `… / 김민준 기자` (with an optional address) closing a paragraph.
 static SLASH_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -70,8 +74,9 @@ static SLASH_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
             .as_str(),
     )
 });
-/// A paragraph that is only a reporter's name and role.
-static REPORTER_ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?P<name>NAME)\s*ROLE\s*=?\s*$"));
+/// A paragraph that is only a reporter's name and role (`김민준 기자`, `<서하준 기자>`).
+static REPORTER_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*[<‹〈(\[]?\s*(?P<name>NAME)\s*ROLE\s*[>›〉)\]]?\s*=?\s*$"));
 /// `김민준 기자 minjun@…` or an address closing a paragraph after the article text.
 static TRAILING_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -121,7 +126,11 @@ pub fn clean(article: &mut Article) {
     set_if_none(&mut article.source, outlet.as_deref());
     copied::cut_after_copyright(&mut paragraphs);
     paragraphs.retain(|p| {
-        if is_copyright(p, false) || copied::is_widget(p) {
+        if is_copyright(p, false)
+            || copied::is_widget(p)
+            || copied::is_caption(p)
+            || copied::is_related_link(p)
+        {
             return false;
         }
         if let Some(name) = email_line(p) {
@@ -148,6 +157,25 @@ pub fn clean(article: &mut Article) {
     };
 }
 
+/// The date, reporter and outlet that the visible lines of a whole page give, for a page whose
+/// markup names none: date and reporter lines (`입력 : 2025-01-17 17:46 | 박지훈 기자`,
+/// `김민준 기자`) and copyright notices, as in a copied page.
+pub fn page_facts(lines: &[String]) -> PageFacts {
+    copied::page_facts(lines)
+}
+
+/// The reporter's name and the date of a line that gives both (`최유진 기자 | 입력 …`,
+/// `입력 : 2025-01-17 17:46 | 박지훈 기자`).
+pub fn reporter_and_date(line: &str) -> Option<(String, String)> {
+    copied::reporter_and_date(line)
+}
+
+/// The opening of a whole news page pasted from a browser, menus and all: its headline, date,
+/// reporter and the line where the article starts (see `copied.rs`).
+pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
+    copied::pasted_header(lines)
+}
+
 fn set_if_none(slot: &mut Option<String>, value: Option<&str>) {
     if slot.is_none()
         && let Some(v) = value.and_then(non_empty)
@@ -159,6 +187,10 @@ fn set_if_none(slot: &mut Option<String>, value: Option<&str>) {
 /// Cuts the byline from the first paragraph (of the first few) that opens with one.
 fn take_leading_byline(paragraphs: &mut [String], article: &mut Article) {
     for p in paragraphs.iter_mut().take(BYLINE_PARAGRAPHS) {
+        // A byline with its date and nothing else is a header line (`drop_header_lines`).
+        if copied::byline_and_date(p).is_some() {
+            return;
+        }
         if let Some(c) = BRACKET_BYLINE.captures(p) {
             set_if_none(&mut article.source, c.name("source").map(|m| m.as_str()));
             set_if_none(&mut article.author, c.name("name").map(|m| m.as_str()));
@@ -372,6 +404,13 @@ fn drop_header_lines(paragraphs: &mut Vec<String>, article: &mut Article) {
             paragraphs.remove(i);
             continue;
         }
+        if let Some((source, name, date)) = copied::byline_and_date(p) {
+            set_if_none(&mut article.source, Some(&source));
+            set_if_none(&mut article.author, Some(&name));
+            set_if_none(&mut article.date, Some(&date));
+            paragraphs.remove(i);
+            continue;
+        }
         if is_dateline(p)
             && let Some(date) = normalize_date(p)
         {
@@ -431,6 +470,18 @@ mod tests {
         assert_eq!(a.author.as_deref(), Some("이서연"));
         assert_eq!(a.source.as_deref(), Some("한빛뉴스"));
         assert_eq!(a.paragraphs, vec!["국내 클라우드 업체들이 요금을 올렸다."]);
+        // Two reporters: the first is the author.
+        let a = cleaned(&["(서울=돌담일보) 송지우 이나래 기자 = 업체들이 요금을 올렸다."]);
+        assert_eq!(a.author.as_deref(), Some("송지우"));
+        assert_eq!(a.paragraphs, vec!["업체들이 요금을 올렸다."]);
+        // A byline with its date is a header line: it goes whole.
+        let a = cleaned(&[
+            "(실리콘밸리=단비경제) 류태오 특파원 · 2026년 1월 9일 오전 5:30",
+            "본문이다.",
+        ]);
+        assert_eq!(a.author.as_deref(), Some("류태오"));
+        assert_eq!(a.date.as_deref(), Some("2026-01-09"));
+        assert_eq!(a.paragraphs, vec!["본문이다."]);
 
         let a = cleaned(&["[부산=한빛뉴스]최동현 기자 = 본문."]);
         assert_eq!(a.author.as_deref(), Some("최동현"));
@@ -502,6 +553,9 @@ mod tests {
 
     #[test]
     fn email_and_reporter_lines() {
+        let a = cleaned(&["본문이다.", "<서하준 기자>"]);
+        assert_eq!(a.author.as_deref(), Some("서하준"));
+        assert_eq!(a.paragraphs, vec!["본문이다."]);
         let a = cleaned(&[
             "본문.",
             "김민준 기자 minjun.kim@techdaily.example",

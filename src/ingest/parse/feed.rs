@@ -1,12 +1,16 @@
 //! RSS 2.0 (and RSS 1.0/RDF) and Atom feeds: one article per `<item>` or `<entry>`, like the
-//! records of a JSON array. An item's title, link, date (`pubDate`, `published`, `updated`,
-//! `dc:date`), author (`dc:creator`, `author`, Atom's `author/name`), id (`guid`, `id`) and
+//! records of a JSON array. An item's title, link, date (`pubDate`, `published`, `dc:date`, else
+//! `updated`), author (`dc:creator`, `author`, Atom's `author/name`), id (`guid`, `id`) and
 //! text (`content:encoded` or Atom's `content`, else `description` or `summary`; HTML in
-//! them rendered as HTML) are read; the feed's own title is each article's source. One pass
+//! them rendered as HTML) are read; the feed's own title, without a section's name
+//! (`미래IT신문 - 전체기사`), is each article's source. One pass
 //! over the XML events, no tree.
+
+use std::sync::LazyLock;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use regex::Regex;
 
 use super::html;
 use super::outcome::{ParseError, Parsed, RecordProblem};
@@ -14,6 +18,29 @@ use crate::ingest::Article;
 use crate::ingest::text::date::set_date;
 use crate::ingest::text::non_empty;
 use crate::ingest::text::xml::{attribute, entity};
+
+/// The outlet a feed's title names: the part before a separator (`미래IT신문 - 전체기사`,
+/// `로운테크 - 로봇·하드웨어` → the outlet), unless that part is a section's name
+/// (`IT·과학 | 다온비즈` → `다온비즈`).
+fn outlet_of(feed_title: &str) -> Option<String> {
+    static SECTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:전체|최신|주요|실시간|인기|많이\s*본|속보|헤드라인|오늘의|분야별)?\s*(?:기사|뉴스|소식|rss|feed|피드)?\s*(?:rss|feed|피드)?$|^(?:정치|경제|사회|문화|국제|세계|산업|IT|IT·과학|과학|스포츠|연예|오피니언|사설|칼럼|생활|라이프|부동산|증권|금융|테크|tech|technology|news|all|latest)(?:\s*(?:기사|뉴스|rss))?$")
+            .expect("valid regex")
+    });
+    let title = non_empty(feed_title)?;
+    for sep in [" - ", " | ", " : ", " > ", " :: ", " – "] {
+        if let Some((left, right)) = title.split_once(sep) {
+            let (left, right) = (left.trim(), right.trim());
+            if SECTION.is_match(left) && !right.is_empty() {
+                return Some(right.to_string());
+            }
+            if !left.is_empty() {
+                return Some(left.to_string());
+            }
+        }
+    }
+    Some(title)
+}
 
 /// Most items read from one feed.
 const MAX_ITEMS: usize = 100_000;
@@ -24,6 +51,8 @@ struct Item {
     title: String,
     link: String,
     date: String,
+    /// Atom's `updated`, the date when the item gives no other.
+    updated: String,
     author: String,
     id: String,
     content: String,
@@ -36,6 +65,7 @@ enum Field {
     Title,
     Link,
     Date,
+    Updated,
     Author,
     Id,
     Content,
@@ -114,7 +144,7 @@ pub(super) fn parse(text: &str) -> Result<Parsed, ParseError> {
                     "title" => Some(Field::Title),
                     "link" => Some(Field::Link),
                     "pubDate" | "published" | "date" => Some(Field::Date),
-                    "updated" if it.date.is_empty() => Some(Field::Date),
+                    "updated" => Some(Field::Updated),
                     "creator" => Some(Field::Author),
                     "author" | "name" if depth_in_author > 0 || name == "author" => {
                         Some(Field::Author)
@@ -173,6 +203,7 @@ fn append(item: &mut Option<Item>, feed_title: &mut String, field: Option<Field>
         (Some(it), Field::Title) => &mut it.title,
         (Some(it), Field::Link) => &mut it.link,
         (Some(it), Field::Date) => &mut it.date,
+        (Some(it), Field::Updated) => &mut it.updated,
         (Some(it), Field::Author) => &mut it.author,
         (Some(it), Field::Id) => &mut it.id,
         (Some(it), Field::Content) => &mut it.content,
@@ -203,14 +234,19 @@ fn push_item(it: Item, feed_title: &str, index: usize, parsed: &mut Parsed) {
     let mut article = Article {
         id: non_empty(&it.id),
         title: non_empty(&it.title),
-        source: non_empty(feed_title),
+        source: outlet_of(feed_title),
         author: non_empty(&it.author),
         url: non_empty(&it.link),
         paragraphs,
         record: Some(index),
         ..Article::default()
     };
-    set_date(&mut article, &it.date);
+    let date = if it.date.trim().is_empty() {
+        &it.updated
+    } else {
+        &it.date
+    };
+    set_date(&mut article, date);
     parsed.articles.push(article);
 }
 
@@ -245,10 +281,25 @@ mod tests {
     }
 
     #[test]
+    fn the_outlet_of_a_feed_title() {
+        for (title, outlet) in [
+            ("미래IT신문 - 전체기사", Some("미래IT신문")),
+            ("IT·과학 | 다온비즈", Some("다온비즈")),
+            ("테크데일리 : 최신뉴스 RSS", Some("테크데일리")),
+            ("한결일보", Some("한결일보")),
+            ("로운테크 - 로봇·하드웨어", Some("로운테크")),
+            ("  ", None),
+        ] {
+            assert_eq!(outlet_of(title).as_deref(), outlet, "{title}");
+        }
+    }
+
+    #[test]
     fn atom_entries() {
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>한빛뉴스</title>
 <entry><title>GPU 임대료</title><link rel="alternate" href="https://news.example/a"/>
-<id>tag:news.example,2026:a</id><published>2026-02-18T09:12:00+09:00</published>
+<id>tag:news.example,2026:a</id><updated>2026-02-19T10:00:00+09:00</updated>
+<published>2026-02-18T09:12:00+09:00</published>
 <author><name>이서연</name></author>
 <content type="html">&lt;p&gt;요금이 올랐다.&lt;/p&gt;</content></entry></feed>"#;
         let parsed = parse(atom).unwrap();
@@ -260,6 +311,12 @@ mod tests {
         assert_eq!(a.url.as_deref(), Some("https://news.example/a"));
         assert_eq!(a.id.as_deref(), Some("tag:news.example,2026:a"));
         assert_eq!(a.paragraphs, ["요금이 올랐다."]);
+
+        // `updated` alone dates an entry.
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>한빛뉴스</title>
+<entry><title>t</title><updated>2026-02-19T10:00:00+09:00</updated><summary>x</summary></entry></feed>"#;
+        let parsed = parse(atom).unwrap();
+        assert_eq!(parsed.articles[0].date.as_deref(), Some("2026-02-19"));
     }
 
     #[test]

@@ -5,10 +5,17 @@
 //! blank lines; inside a block of consecutive lines, a line ends its paragraph when it ends a
 //! sentence, is clearly shorter than the block's longest line (the last line of a hard-wrapped
 //! paragraph), is a list item or a footer line (e-mail, copyright), or is followed by one.
-//! Otherwise the lines are one hard-wrapped paragraph and are joined with a space.
+//! Otherwise the lines are one hard-wrapped paragraph and are joined with a space. A block
+//! whose lines are all short (under 20 characters: a pasted list of ranks and headlines) is
+//! never joined.
 //!
 //! A short line right after the title that reads as a date (`입력 2026.03.02 09:30`) is taken
-//! as the date rather than as body text.
+//! as the date rather than as body text; one that names the reporter too (`최유진 기자 | 입력
+//! 2026.01.09 14:05`) is left as a paragraph for cleaning to take both from.
+//!
+//! A whole page pasted with its menus (`홈`, `정치`, `경제` … then the headline, a deck, the
+//! date and reporter lines and sharing buttons) is recognised by its first date line: the
+//! headline above it is the title, and the article starts at the first long line below it.
 //!
 //! A browser copy of a news page puts the headline on the first line with the date line
 //! (`입력 …`, `기사입력 …`) and the reporter (`김민준 기자`) right under it, without a blank
@@ -18,7 +25,8 @@
 //! stand apart: they never join a wrapped paragraph.
 
 use crate::ingest::Article;
-use crate::ingest::text::byline::is_reporter_line;
+use crate::ingest::clean::{pasted_header, reporter_and_date};
+use crate::ingest::text::byline::{is_reporter_line, names_reporter};
 use crate::ingest::text::collapse_whitespace;
 use crate::ingest::text::date::{is_dateline, normalize_date, set_date};
 use crate::ingest::text::stamp::{is_stamp_only, opens_with_stamp};
@@ -27,30 +35,43 @@ use crate::ingest::text::stamp::{is_stamp_only, opens_with_stamp};
 const MAX_TITLE_CHARS: usize = 150;
 /// The longest line taken as a date line under the title, in characters.
 const MAX_DATE_LINE_CHARS: usize = 50;
+/// The narrowest width text is hard-wrapped at, in characters: the lines of a block whose
+/// widest line is shorter are never joined.
+const MIN_WRAP_CHARS: usize = 20;
 
 /// Reads a plain-text article.
 pub(crate) fn parse(text: &str) -> Article {
+    if let Some(article) = pasted_page(text) {
+        return article;
+    }
     let blocks = blocks(text);
     let mut article = Article::default();
     let mut rest = &blocks[..];
     let mut header_lines: Vec<&str> = Vec::new();
 
+    let header_line =
+        |l: &str| is_dateline(l) || is_reporter_line(l) || reporter_and_date(l).is_some();
+    let mut first_block_rest: &[&str] = &[];
     if let [first, tail @ ..] = rest
         && first.len() > 1
         && is_title_line(first[0])
-        && first[1..]
-            .iter()
-            .all(|l| is_dateline(l) || is_reporter_line(l))
+        && header_line(first[1])
     {
-        // A copied page: headline, then its date and reporter lines.
+        // A copied page: headline, then its date and reporter lines (and, without blank
+        // lines, the article itself).
         article.title = Some(collapse_whitespace(first[0]));
-        for line in &first[1..] {
+        let header_end = first[1..]
+            .iter()
+            .position(|l| !header_line(l))
+            .map_or(first.len(), |i| i + 1);
+        for line in &first[1..header_end] {
             if is_dateline(line) && article.date.is_none() {
                 set_date(&mut article, line);
             } else {
                 header_lines.push(line);
             }
         }
+        first_block_rest = &first[header_end..];
         rest = tail;
     } else if let [first, tail @ ..] = rest
         && first.len() == 1
@@ -64,6 +85,7 @@ pub(crate) fn parse(text: &str) -> Article {
             && second.len() == 1
             && !tail.is_empty()
             && is_date_line(second[0])
+            && !names_reporter(second[0])
         {
             set_date(&mut article, second[0]);
             rest = tail;
@@ -73,10 +95,39 @@ pub(crate) fn parse(text: &str) -> Article {
     article
         .paragraphs
         .extend(header_lines.iter().map(|l| collapse_whitespace(l)));
+    if !first_block_rest.is_empty() {
+        article.paragraphs.extend(paragraphs(first_block_rest));
+    }
     for block in rest {
         article.paragraphs.extend(paragraphs(block));
     }
     article
+}
+
+/// A whole news page pasted with its menus: the headline, date and reporter from its header
+/// (`clean::pasted_header`), the paragraphs from where the article starts.
+fn pasted_page(text: &str) -> Option<Article> {
+    let mut starts = Vec::new();
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            starts.push(at);
+            lines.push(line.trim_end_matches(['\n', '\r']));
+        }
+        at += line.len();
+    }
+    let header = pasted_header(&lines)?;
+    let mut article = Article {
+        title: Some(collapse_whitespace(&header.title)),
+        date: header.date,
+        author: header.author,
+        ..Article::default()
+    };
+    for block in blocks(&text[starts[header.body]..]) {
+        article.paragraphs.extend(paragraphs(&block));
+    }
+    Some(article)
 }
 
 /// The text cut at blank lines into blocks of non-blank lines.
@@ -164,9 +215,13 @@ fn ends_paragraph(line: &str, next: &str, widest: usize) -> bool {
     if ends_sentence(line) {
         return true;
     }
+    // A block of short lines is a list (`많이 본 뉴스`, `1`, `5G 요금제 …`), not wrapped prose.
+    if widest < MIN_WRAP_CHARS {
+        return true;
+    }
     // The last line of a hard-wrapped paragraph is shorter than the others.
     let len = line.chars().count();
-    widest >= 20 && len * 10 < widest * 7
+    len * 10 < widest * 7
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -311,10 +366,31 @@ mod tests {
             Some("공공기관 챗봇, 소형 모델로 갈아탄다")
         );
         assert_eq!(a.date.as_deref(), Some("2026-03-11"));
-        assert_eq!(a.paragraphs, vec!["임채원 기자 =", "본문이다."]);
+        assert_eq!(a.author.as_deref(), Some("임채원"));
+        assert_eq!(a.paragraphs, vec!["본문이다."]);
         // A first block of two body lines has no title.
         let a = parse("제목 같은 줄\n바로 이어지는 본문이다.\n\n둘째.");
         assert_eq!(a.title, None);
+        // A date line that names the reporter too stays for the cleanup to read both.
+        let a = parse("제목\n\n최유진 기자 | 입력 2026.01.09 14:05\n\n본문이다.");
+        assert_eq!(a.date, None);
+        assert_eq!(a.paragraphs[0], "최유진 기자 | 입력 2026.01.09 14:05");
+    }
+
+    #[test]
+    fn a_block_of_short_lines_is_a_list() {
+        let a = parse("본문이다.\n\n많이 본 뉴스\n1\n5G 요금제 개편안\n2\n스마트워치 허가");
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "본문이다.",
+                "많이 본 뉴스",
+                "1",
+                "5G 요금제 개편안",
+                "2",
+                "스마트워치 허가"
+            ]
+        );
     }
 
     #[test]

@@ -7,15 +7,11 @@ use scraper::node::Element;
 
 use super::dom::class_tokens;
 
-/// Elements never part of the article text.
+/// Visible elements never part of the article text (see also [`invisible`]).
 fn excluded_tag(tag: &str) -> bool {
     matches!(
         tag,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "nav"
+        "nav"
             | "header"
             | "footer"
             | "aside"
@@ -37,10 +33,10 @@ fn excluded_tag(tag: &str) -> bool {
             | "map"
             | "dialog"
             | "menu"
-            | "head"
-            | "title"
-            | "meta"
-            | "link"
+            | "amp-ad"
+            | "amp-embed"
+            | "amp-sticky-ad"
+            | "amp-analytics"
     )
 }
 
@@ -60,8 +56,9 @@ const FURNITURE_ROLES: &[&str] = &[
 /// Class or id tokens that mark furniture when they are the whole token.
 const FURNITURE_TOKENS: &[&str] = &[
     "ad", "ads", "adv", "advert", "aside", "blind", "date", "dates", "datetime", "email", "hot",
-    "keyword", "keywords", "login", "modal", "most", "print", "pubdate", "rank", "relation",
-    "reply", "skip", "sns", "tag", "tags", "time", "util", "utility", "toolbar", "hidden",
+    "keyword", "keywords", "login", "logo", "modal", "most", "print", "pubdate", "rank",
+    "relation", "reply", "skip", "sns", "tag", "tags", "time", "util", "utility", "toolbar",
+    "hidden",
 ];
 
 /// Class or id token parts that mark furniture anywhere in a token.
@@ -94,29 +91,15 @@ const FURNITURE_PARTS: &[&str] = &[
     "social",
     "cookie",
     "popup",
+    "btn",
 ];
 
 /// Whether an element is page furniture. `strict` adds the role and class/id rules to the
 /// tag rules; `html`, `body`, `main` and `article` are never excluded by class.
 pub(super) fn excluded(e: &Element, strict: bool) -> bool {
     let name = e.name();
-    if excluded_tag(name) || e.attr("hidden").is_some() {
+    if excluded_tag(name) || invisible(e) {
         return true;
-    }
-    if e.attr("aria-hidden")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-    {
-        return true;
-    }
-    if let Some(style) = e.attr("style") {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if style.contains("display:none") || style.contains("visibility:hidden") {
-            return true;
-        }
     }
     if !strict || matches!(name, "html" | "body" | "main" | "article") {
         return false;
@@ -137,6 +120,30 @@ pub(super) fn excluded(e: &Element, strict: bool) -> bool {
     }
     class_tokens(e).iter().any(|t| {
         FURNITURE_TOKENS.contains(&t.as_str()) || FURNITURE_PARTS.iter().any(|p| t.contains(p))
+    })
+}
+
+/// Whether an element is never seen on the page: code, metadata, or hidden.
+pub(super) fn invisible(e: &Element) -> bool {
+    if matches!(
+        e.name(),
+        "script" | "style" | "noscript" | "template" | "head" | "title" | "meta" | "link"
+    ) || e.attr("hidden").is_some()
+    {
+        return true;
+    }
+    if e.attr("aria-hidden")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
+        return true;
+    }
+    e.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
     })
 }
 

@@ -2,29 +2,43 @@
 //!
 //! Title: `og:title`, `twitter:title` (without a trailing ` - 매체` when the site name is
 //! known), JSON-LD `headline`, `<title>` without a trailing site suffix (` | 매체`, ` - 매체`,
-//! ` :: 매체`, which may then serve as the source), first `<h1>`; a `<title>` that is only a
-//! short name which the `<h1>` does not contain (a print view's) gives way to the `<h1>`
-//! and serves as the source.
+//! ` :: 매체`, which may then serve as the source), first `<h1>` (else an element whose class
+//! names a headline); a `<title>` that is only a short name which the `<h1>` does not contain
+//! (a print view's), or that is the `<h1>` after a short name (`매체 - 헤드라인`), gives way to
+//! the `<h1>` and the name serves as the source. A print view's `프린트하기` is no title.
 //! Date: `article:published_time` and kin in `<meta>`, `itemprop=datePublished`, JSON-LD
 //! `datePublished`, `<time datetime>` inside the article, an element whose class says `date`;
 //! the first that reads as a date wins, else the first raw one is kept as `meta["date_raw"]`.
 //! Author: `meta[name=author]`, `article:author` (unless a URL), JSON-LD `author`, a byline
 //! element. Source: a portal's name of the outlet (`article:media_name`, an
 //! `og:article:author` of the form `매체 | 포털`), `og:site_name`, JSON-LD `publisher`, the
-//! title suffix. URL: canonical
-//! link, `og:url`. Extras in `meta`: description, keywords, section, modified time.
+//! title suffix. URL: canonical link, `og:url`. Extras in `meta`: description, keywords,
+//! section, modified time.
+//!
+//! Where the markup gives no date, author or source (a print view, an old CMS page), the
+//! page's visible lines may, header and footer included: date and reporter lines (`입력 :
+//! 2025-01-17 17:46 | 박지훈 기자`) and the copyright notice, read as in a copied page
+//! ([`page_facts`]). A copyright notice names the outlet better than a `<title>` suffix, and
+//! on a portal's page (the outlet's notice under the article, the portal's at the foot)
+//! better than the site's name.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 
 use super::dom::{articles, class_tokens, selector};
 use super::json_ld::{LinkedData, json_ld};
+use super::render;
 use crate::ingest::Article;
+use crate::ingest::clean::page_facts;
 use crate::ingest::text::byline::author_name;
 use crate::ingest::text::date::{normalize_date, set_date};
 use crate::ingest::text::{collapse_whitespace, non_empty};
+
+/// What separates a headline from the site's name in `<title>`.
+const TITLE_SEPARATORS: [&str; 5] = [" | ", " :: ", " - ", " – ", " — "];
 
 /// Byline elements with more text than this are not bylines.
 const MAX_BYLINE_CHARS: usize = 80;
@@ -60,10 +74,31 @@ static CLASSED: LazyLock<Selector> = LazyLock::new(|| selector("[class]"));
 pub(super) fn fill(doc: &Html, body: Option<ElementRef<'_>>, article: &mut Article) {
     let tags = MetaTags::read(doc);
     let ld = json_ld(doc);
-    title_and_source(doc, &tags, &ld, article);
+    let sources = title_and_source(doc, &tags, &ld, article);
     article.url = link_canonical(doc).or_else(|| tags.get("og:url"));
     date(doc, body, &tags, &ld, article);
-    article.author = author(doc, &tags, &ld);
+    // The lines of the page: a print view's `입력 : 2025-01-17 17:46 | 박지훈 기자`, and the
+    // copyright notices, which name the article's outlet even on a portal's page.
+    let facts = page_facts(&render::page_lines(doc.root_element()));
+    // An "author" that is the outlet's name is no reporter.
+    let outlets = [
+        &sources.site,
+        &ld.publisher,
+        &sources.title_suffix,
+        &facts.source,
+    ];
+    article.author = author(doc, &tags, &ld, &|a: &str| {
+        !outlets.iter().any(|o| o.as_deref() == Some(a))
+    });
+    article.date = article.date.take().or(facts.date);
+    article.author = article.author.take().or(facts.author);
+    article.source = sources
+        .portal_outlet
+        .or(facts.article_source)
+        .or(sources.site)
+        .or_else(|| ld.publisher.clone())
+        .or(facts.source)
+        .or(sources.title_suffix);
     for (key, name) in EXTRA_KEYS {
         if let Some(v) = tags.get(key) {
             article.meta.entry(name.to_string()).or_insert(v);
@@ -98,24 +133,58 @@ impl MetaTags {
     }
 }
 
-/// The title, and a source: the site name, else the publisher, else a `<title>` suffix.
-fn title_and_source(doc: &Html, tags: &MetaTags, ld: &LinkedData, article: &mut Article) {
+/// The names of the outlet that the page's markup gives, strongest first.
+struct Sources {
+    /// A portal's name of the outlet whose article it shows.
+    portal_outlet: Option<String>,
+    /// `og:site_name`.
+    site: Option<String>,
+    /// The site's name beside the headline in `<title>`.
+    title_suffix: Option<String>,
+}
+
+/// Sets the title; returns the names of the outlet that the markup gives.
+fn title_and_source(
+    doc: &Html,
+    tags: &MetaTags,
+    ld: &LinkedData,
+    article: &mut Article,
+) -> Sources {
     let site_name = tags.get("og:site_name");
-    let page_title = first_text(doc, &TITLE);
-    let (title_from_page, suffix) = match &page_title {
-        Some(t) => strip_site_suffix(t, site_name.as_deref()),
+    let (page_title, print_site) = match first_text(doc, &TITLE) {
+        Some(t) => without_print_label(t),
         None => (None, None),
     };
-    // A print view's `<title>` is the outlet's name alone; its headline is the `<h1>`.
-    let h1 = first_text(doc, &H1);
+    let (title_from_page, suffix) = match &page_title {
+        Some(t) => strip_site_suffix(t, site_name.as_deref()),
+        None => (None, print_site),
+    };
+    let h1 = first_text(doc, &H1).or_else(|| classed_headline(doc));
     let (title_from_page, suffix) = match (title_from_page, &h1) {
+        // A print view's `<title>` is the outlet's name alone; its headline is the `<h1>`.
         (Some(t), Some(h)) if suffix.is_none() && !t.contains(h.as_str()) && is_short_name(&t) => {
             (Some(h.clone()), Some(t))
         }
+        // `다온비즈 - 헤드라인`: the site's name before the `<h1>`.
+        (Some(t), Some(h)) if suffix.is_none() && t != *h && t.contains(h.as_str()) => {
+            let rest = t
+                .replacen(h.as_str(), "", 1)
+                .trim_matches(|c: char| c.is_whitespace() || "|-–—:·".contains(c))
+                .to_string();
+            if !rest.is_empty() && is_short_name(&rest) {
+                (Some(h.clone()), Some(rest))
+            } else {
+                (Some(t), None)
+            }
+        }
         (t, _) => (t, suffix),
     };
-    let strip = |t: String| match &site_name {
-        Some(_) => strip_site_suffix(&t, site_name.as_deref()).0.unwrap_or(t),
+    let known_site = site_name
+        .clone()
+        .or_else(|| ld.publisher.clone())
+        .or_else(|| suffix.clone());
+    let strip = |t: String| match &known_site {
+        Some(_) => strip_site_suffix(&t, known_site.as_deref()).0.unwrap_or(t),
         None => t,
     };
     article.title = tags
@@ -133,10 +202,54 @@ fn title_and_source(doc: &Html, tags: &MetaTags, ld: &LinkedData, article: &mut 
             })
             .filter(|o| !o.is_empty() && !o.starts_with("http"))
     });
-    article.source = portal_outlet
-        .or(site_name)
-        .or_else(|| ld.publisher.clone())
-        .or(suffix);
+    Sources {
+        portal_outlet,
+        site: site_name,
+        title_suffix: suffix,
+    }
+}
+
+/// A print view's `<title>` names the action, not the article: `프린트하기` is no title, and
+/// `늘봄일보 - 인쇄하기` gives only the site's name.
+fn without_print_label(title: String) -> (Option<String>, Option<String>) {
+    static PRINT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:기사\s*)?(?:프린트|인쇄|print)\s*(?:하기|보기|미리\s*보기|view|preview|page)?\s*$")
+            .expect("valid regex")
+    });
+    if PRINT.is_match(&title) {
+        return (None, None);
+    }
+    for sep in TITLE_SEPARATORS {
+        if let Some((head, tail)) = title.split_once(sep) {
+            if PRINT.is_match(tail) {
+                return (None, non_empty(head));
+            }
+            if PRINT.is_match(head) {
+                return (None, non_empty(tail));
+            }
+        }
+    }
+    (Some(title), None)
+}
+
+/// For a page without `<h1>`, the first short element whose class names a headline
+/// (`<td class="title">`, `<h2 class="news_title">`), not a subtitle's or a site's.
+fn classed_headline(doc: &Html) -> Option<String> {
+    doc.select(&CLASSED)
+        .filter(|el| {
+            let tokens = class_tokens(el.value());
+            tokens
+                .iter()
+                .any(|t| matches!(t.as_str(), "title" | "tit" | "headline" | "subject"))
+                && !tokens
+                    .iter()
+                    .any(|t| matches!(t.as_str(), "sub" | "site" | "section" | "logo" | "page"))
+        })
+        .take(20)
+        .find_map(|el| {
+            let text = text_of(el);
+            (4..=200).contains(&text.chars().count()).then_some(text)
+        })
 }
 
 /// A name rather than a headline: at most 20 characters in at most two words.
@@ -166,17 +279,26 @@ fn date(
     }
 }
 
-/// The author's name from the meta tags, the JSON-LD or a byline element.
-fn author(doc: &Html, tags: &MetaTags, ld: &LinkedData) -> Option<String> {
+/// The author's name from the meta tags, the JSON-LD or a byline element: the first that
+/// `person` accepts.
+fn author(
+    doc: &Html,
+    tags: &MetaTags,
+    ld: &LinkedData,
+    person: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let person = |a: &String| person(a);
     tags.get("author")
         .and_then(|a| author_name(&a))
+        .filter(person)
         .or_else(|| {
             tags.get("article:author")
                 .filter(|a| !a.starts_with("http"))
                 .and_then(|a| author_name(&a))
+                .filter(person)
         })
-        .or_else(|| ld.author.clone())
-        .or_else(|| byline_author(doc))
+        .or_else(|| ld.author.clone().filter(person))
+        .or_else(|| byline_author(doc).filter(person))
 }
 
 /// The text of the first element `sel` selects that has any.
@@ -201,7 +323,16 @@ fn link_canonical(doc: &Html) -> Option<String> {
 /// The title without a trailing site name, and that site name.
 fn strip_site_suffix(title: &str, site_name: Option<&str>) -> (Option<String>, Option<String>) {
     let title = collapse_whitespace(title);
-    for sep in [" | ", " :: ", " - ", " – ", " — "] {
+    // `헤드라인 < 경제 < 큰별신문`: a CMS's trail of section and site after the headline.
+    if let Some((head, trail)) = title.split_once(" < ")
+        && !head.trim().is_empty()
+        && trail.chars().count() <= 40
+        && trail.split(" < ").all(|part| is_short_name(part.trim()))
+    {
+        let site = trail.rsplit(" < ").next().map(str::trim);
+        return (non_empty(head), site.and_then(non_empty));
+    }
+    for sep in TITLE_SEPARATORS {
         let Some(at) = title.rfind(sep) else {
             continue;
         };

@@ -92,6 +92,12 @@ mod tests {
         assert_eq!(a.source.as_deref(), Some("테크데일리"));
         let a = parse(&page("<title>제목 :: 매체명</title>", "<p>본문.</p>"));
         assert_eq!(a.title.as_deref(), Some("제목"));
+        let a = parse(&page(
+            "<title>작업 지시 챗봇 도입 < 경제 < 큰별신문</title>",
+            "<p>본문.</p>",
+        ));
+        assert_eq!(a.title.as_deref(), Some("작업 지시 챗봇 도입"));
+        assert_eq!(a.source.as_deref(), Some("큰별신문"));
 
         // A long tail after " - " is part of the title.
         let a = parse(&page(
@@ -107,6 +113,62 @@ mod tests {
         let a = parse(&page("", "<h1>첫 머리</h1><p>본문.</p>"));
         assert_eq!(a.title.as_deref(), Some("첫 머리"));
         assert_eq!(a.paragraphs, vec!["본문."]);
+    }
+
+    #[test]
+    fn print_views_and_old_pages_give_their_metadata_in_visible_lines() {
+        // A print view: `프린트하기` is no title; the headline, the date and reporter line and
+        // the copyright notice are plain table cells.
+        let a = parse(&page(
+            "<title>프린트하기</title>",
+            r#"<table><tr><td class="title">폴더블폰 두께 경쟁 다시 불붙는다</td></tr>
+               <tr><td class="info">입력 : 2025-01-17 17:46 | 박지훈 기자</td></tr>
+               <tr><td class="content">본문이다.<br><br>둘째 문단이다.</td></tr>
+               <tr><td class="copy">&lt;저작권자 © 누리테크 무단전재-재배포금지&gt;</td></tr></table>"#,
+        ));
+        assert_eq!(a.title.as_deref(), Some("폴더블폰 두께 경쟁 다시 불붙는다"));
+        assert_eq!(a.date.as_deref(), Some("2025-01-17"));
+        assert_eq!(a.author.as_deref(), Some("박지훈"));
+        assert_eq!(a.source.as_deref(), Some("누리테크"));
+
+        // The site's name before the headline; byline and notice outside the body.
+        let a = parse(&page(
+            "<title>다온비즈 - AI 반도체 스타트업, 추론 전용 칩 공개</title>",
+            r#"<div class="sub_title">IT·과학</div>
+               <h1>AI 반도체 스타트업, 추론 전용 칩 공개</h1>
+               <span class="writer">기사입력 2026-03-05 11:20 | 정하늘 기자</span>
+               <div id="articleBody">본문이다.<br>둘째 문단이다.</div>
+               <footer>Copyright (c) 다온비즈 All rights reserved.</footer>"#,
+        ));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("AI 반도체 스타트업, 추론 전용 칩 공개")
+        );
+        assert_eq!(a.date.as_deref(), Some("2026-03-05"));
+        assert_eq!(a.author.as_deref(), Some("정하늘"));
+        assert_eq!(a.source.as_deref(), Some("다온비즈"));
+
+        // A copyright notice names the outlet better than a portal's `<title>` suffix.
+        let a = parse(&page(
+            "<title>중고 GPU 거래 주의보 | 다모아 뉴스</title>",
+            r#"<article><p>본문이다.</p></article><p class="copyright">ⓒ 한빛뉴스 무단전재 및 재배포금지</p>"#,
+        ));
+        assert_eq!(a.title.as_deref(), Some("중고 GPU 거래 주의보"));
+        assert_eq!(a.source.as_deref(), Some("한빛뉴스"));
+
+        // On a portal's page, the outlet's notice beats the portal's site name; an "author"
+        // that is the site's name is no reporter; `매체 - 인쇄하기` is no headline.
+        let a = parse(&page(
+            r#"<title>모아뉴스 - 인쇄하기</title><meta property="og:site_name" content="모아뉴스">
+               <meta name="author" content="모아뉴스">"#,
+            r#"<div class="logo">모아뉴스</div><h3 class="tit_view">GPU 임대료 1년 새 40% 하락</h3>
+               <article><p>본문이다.</p><p>강민재 기자</p></article>
+               <p>ⓒ 한결일보 무단전재 및 재배포금지</p><footer>Copyright © MOA Corp. All Rights Reserved.</footer>"#,
+        ));
+        assert_eq!(a.title.as_deref(), Some("GPU 임대료 1년 새 40% 하락"));
+        assert_eq!(a.source.as_deref(), Some("한결일보"));
+        assert_eq!(a.author.as_deref(), Some("강민재"));
+        assert_eq!(a.paragraphs, vec!["본문이다."]);
     }
 
     #[test]

@@ -3,18 +3,24 @@
 //! characters dropped. Furniture is skipped; when that leaves nothing, the text is rendered
 //! again skipping only furniture tags and hidden elements (not the class, id and role rules).
 
+use scraper::node::Element;
 use scraper::{ElementRef, Node};
 
-use super::furniture::excluded;
+use super::furniture::{excluded, invisible};
 
 /// The paragraphs under `root`, without furniture if that leaves any.
 pub(super) fn paragraphs(root: ElementRef<'_>) -> Vec<String> {
-    let strict = render(root, true);
+    let strict = render(root, |e| excluded(e, true));
     if strict.is_empty() {
-        render(root, false)
+        render(root, |e| excluded(e, false))
     } else {
         strict
     }
+}
+
+/// Every visible line of the page under `root`, furniture included (headers, footers).
+pub(super) fn page_lines(root: ElementRef<'_>) -> Vec<String> {
+    render(root, invisible)
 }
 
 /// Elements that start and end a paragraph.
@@ -103,15 +109,15 @@ enum Step<N> {
     Close(N),
 }
 
-/// The paragraphs of the visible text under `root`.
-fn render(root: ElementRef<'_>, strict: bool) -> Vec<String> {
+/// The paragraphs of the text under `root`, without the elements `skip` names.
+fn render(root: ElementRef<'_>, skip: impl Fn(&Element) -> bool) -> Vec<String> {
     let mut out = Paragraphs::default();
     let mut stack: Vec<_> = root.children().rev().map(Step::Open).collect();
     while let Some(step) = stack.pop() {
         match step {
             Step::Open(node) => match node.value() {
                 Node::Text(t) => out.text(t),
-                Node::Element(e) if !excluded(e, strict) => {
+                Node::Element(e) if !skip(e) => {
                     let name = e.name();
                     match name {
                         "br" | "hr" => {
