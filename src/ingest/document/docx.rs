@@ -12,8 +12,9 @@ const WORD: Vocabulary = Vocabulary {
     text: &["t"],
     row: "tr",
     spaces: &["tab", "ptab", "br", "cr"],
-    // Tracked deletions and text moved away are not the document's text.
-    skip: &["del", "moveFrom"],
+    // Tracked deletions and text moved away are not the document's text; Word stores a text
+    // box twice, as a drawing (`mc:Choice`) and as a fallback for old readers.
+    skip: &["del", "moveFrom", "Fallback"],
     notes: &[],
 };
 
@@ -44,4 +45,27 @@ pub(super) fn read(bytes: &[u8]) -> Result<Article, DocumentError> {
         )?;
     }
     Ok(article)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_box_is_read_once() {
+        let xml = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+            xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>
+            <w:p><w:r><w:t>본문이다.</w:t></w:r></w:p>
+            <w:p><w:r><mc:AlternateContent>
+              <mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>상자 안의 글</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>
+              <mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>상자 안의 글</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>
+            </mc:AlternateContent></w:r></w:p>
+            <w:p><w:del><w:r><w:delText>지운 글</w:delText></w:r></w:del><w:r><w:t>남은 글</w:t></w:r></w:p>
+            </w:body></w:document>"#;
+        let walked = xml_text::walk(xml, &WORD, Format::Docx).expect("walks");
+        assert_eq!(
+            walked.paragraphs,
+            vec!["본문이다.", "상자 안의 글", "남은 글"]
+        );
+    }
 }
