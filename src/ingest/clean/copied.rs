@@ -19,7 +19,7 @@ use regex::Regex;
 
 use super::{NO_REPRINT, REPORTER_ONLY, is_copyright};
 use crate::ingest::text::byline::{EMAIL_PATTERN, re, reporter_in};
-use crate::ingest::text::date::{is_dateline, normalize_date};
+use crate::ingest::text::date::{dateline_date, normalize_date};
 use crate::ingest::text::stamp::{is_stamp_only, opens_with_stamp, without_stamp};
 
 /// The longest paragraph after a copyright line that may be furniture, in characters; and
@@ -90,14 +90,18 @@ static RELATED_LINK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A whole copyright notice, not a photo credit (`ⓒ 한빛뉴스 DB` under a picture): a
-/// copyright line that also forbids reprinting, reserves rights or says "copyright"/"저작권".
+/// copyright line that also [`reserves`] the text.
 fn is_notice(p: &str) -> bool {
+    is_copyright(p, true) && reserves(p)
+}
+
+/// Whether a copyright line forbids reprinting, reserves rights or says "copyright"/"저작권".
+fn reserves(p: &str) -> bool {
     let lower = p.to_lowercase();
-    is_copyright(p, true)
-        && (NO_REPRINT.is_match(p)
-            || lower.contains("all rights")
-            || lower.contains("copyright")
-            || p.contains("저작권"))
+    NO_REPRINT.is_match(p)
+        || lower.contains("all rights")
+        || lower.contains("copyright")
+        || p.contains("저작권")
 }
 
 /// The outlet a copyright notice names, if it is one.
@@ -105,14 +109,11 @@ pub(super) fn copyright_source(p: &str) -> Option<String> {
     if !is_notice(p) {
         return None;
     }
-    copyright_holder(p)
+    holder(p)
 }
 
-/// The holder a copyright line names (`ⓒ DURU Corp.`), notice or not.
-fn copyright_holder(p: &str) -> Option<String> {
-    if !is_copyright(p, true) {
-        return None;
-    }
+/// The holder a copyright line names (`ⓒ DURU Corp.`), whether or not it is a notice.
+fn holder(p: &str) -> Option<String> {
     let m = COPYRIGHT_OUTLET.captures(p)?.name("name")?;
     let name = m.as_str().trim().trim_start_matches("(주)").trim();
     // `누리테크 무단전재-재배포금지`: the notice, not a second word of the name; `단비경제
@@ -161,7 +162,7 @@ pub(super) fn is_widget(p: &str) -> bool {
 }
 
 /// The reporter's name and the date of a line that gives both, in either order.
-pub(super) fn reporter_and_date(p: &str) -> Option<(String, String)> {
+pub fn reporter_and_date(p: &str) -> Option<(String, String)> {
     if p.chars().count() > 100 {
         return None;
     }
@@ -197,7 +198,7 @@ pub(super) fn byline_and_date(p: &str) -> Option<(String, String, String)> {
 /// What the lines of a whole page say of its article when its markup does not: the date and
 /// reporter of the first date or reporter line (or dateline byline), and the outlet of the
 /// first copyright notice.
-pub(super) fn page_facts(lines: &[String]) -> PageFacts {
+pub fn page_facts(lines: &[String]) -> PageFacts {
     let mut facts = PageFacts::default();
     let mut notices = Vec::new();
     let mut last_mark = None;
@@ -209,16 +210,16 @@ pub(super) fn page_facts(lines: &[String]) -> PageFacts {
             facts.author.get_or_insert(name);
             facts.date.get_or_insert(date);
             facts.byline_source.get_or_insert(source);
-        } else if is_dateline(line)
-            && let Some(date) = normalize_date(line)
-        {
+        } else if let Some(date) = dateline_date(line) {
             facts.date.get_or_insert(date);
         } else if let Some(c) = REPORTER_ONLY.captures(line) {
             facts.author.get_or_insert_with(|| c["name"].to_string());
-        } else if let Some(outlet) = copyright_source(line) {
-            notices.push(outlet.clone());
-            last_mark = Some(outlet);
-        } else if let Some(holder) = copyright_holder(line) {
+        } else if is_copyright(line, true)
+            && let Some(holder) = holder(line)
+        {
+            if reserves(line) {
+                notices.push(holder.clone());
+            }
             last_mark = Some(holder);
         }
     }
@@ -271,11 +272,11 @@ const MAX_SKIPPED: usize = 3;
 
 /// The header of a whole page pasted with its menus (or of an article pasted from its
 /// headline on, without blank lines): the first date line (`입력 …`, `기사입력 …`, `최유진
-/// 기자 | 입력 …`) among the opening lines. The headline is the first of the long lines just above it (past a reporter or
-/// outlet line; a deck below the headline is not the title), the article starts at the first
-/// line after it that is long or ends a sentence, and a reporter line between gives the
-/// author. `None` when the text does not open that way.
-pub(super) fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
+/// 기자 | 입력 …`) among the opening lines. The headline is the first of the long lines just
+/// above it (past a reporter or outlet line; a deck below the headline is not the title), the
+/// article starts at the first line after it that is long or ends a sentence, and a reporter
+/// line between gives the author. `None` when the text does not open that way.
+pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
     let len = |l: &str| l.trim().chars().count();
     let limit = lines
         .iter()
@@ -287,10 +288,7 @@ pub(super) fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
         if let Some((_, date)) = reporter_and_date(line) {
             return Some((i, date));
         }
-        is_dateline(line)
-            .then(|| normalize_date(line))
-            .flatten()
-            .map(|d| (i, d))
+        dateline_date(line).map(|d| (i, d))
     })?;
     let mut top = at;
     let mut skipped = 0;

@@ -30,7 +30,7 @@
 
 mod copied;
 
-pub use copied::{PageFacts, PastedHeader};
+pub use copied::{PageFacts, PastedHeader, page_facts, pasted_header, reporter_and_date};
 
 use std::sync::LazyLock;
 
@@ -38,7 +38,7 @@ use regex::Regex;
 
 use super::Article;
 use super::text::byline::{EMAIL, EMAIL_PATTERN, author_name, re};
-use super::text::date::{is_dateline, normalize_date};
+use super::text::date::dateline_date;
 use super::text::{collapse_whitespace, non_empty};
 
 /// How many leading paragraphs may hold the byline.
@@ -155,25 +155,6 @@ pub fn clean(article: &mut Article) {
     } else {
         paragraphs
     };
-}
-
-/// The date, reporter and outlet that the visible lines of a whole page give, for a page whose
-/// markup names none: date and reporter lines (`입력 : 2025-01-17 17:46 | 박지훈 기자`,
-/// `김민준 기자`) and copyright notices, as in a copied page.
-pub fn page_facts(lines: &[String]) -> PageFacts {
-    copied::page_facts(lines)
-}
-
-/// The reporter's name and the date of a line that gives both (`최유진 기자 | 입력 …`,
-/// `입력 : 2025-01-17 17:46 | 박지훈 기자`).
-pub fn reporter_and_date(line: &str) -> Option<(String, String)> {
-    copied::reporter_and_date(line)
-}
-
-/// The opening of a whole news page pasted from a browser, menus and all: its headline, date,
-/// reporter and the line where the article starts (see `copied.rs`).
-pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
-    copied::pasted_header(lines)
 }
 
 fn set_if_none(slot: &mut Option<String>, value: Option<&str>) {
@@ -411,9 +392,7 @@ fn drop_header_lines(paragraphs: &mut Vec<String>, article: &mut Article) {
             paragraphs.remove(i);
             continue;
         }
-        if is_dateline(p)
-            && let Some(date) = normalize_date(p)
-        {
+        if let Some(date) = dateline_date(p) {
             if article.date.is_none() {
                 article.date = Some(date);
             }

@@ -26,7 +26,7 @@
 
 use crate::ingest::Article;
 use crate::ingest::clean::{pasted_header, reporter_and_date};
-use crate::ingest::text::byline::{is_reporter_line, names_reporter};
+use crate::ingest::text::byline::{is_reporter_line, reporter_in};
 use crate::ingest::text::collapse_whitespace;
 use crate::ingest::text::date::{is_dateline, normalize_date, set_date};
 use crate::ingest::text::stamp::{is_stamp_only, opens_with_stamp};
@@ -85,7 +85,8 @@ pub(crate) fn parse(text: &str) -> Article {
             && second.len() == 1
             && !tail.is_empty()
             && is_date_line(second[0])
-            && !names_reporter(second[0])
+            // One that names the reporter too is left for the cleanup to read both from.
+            && reporter_in(second[0]).is_none()
         {
             set_date(&mut article, second[0]);
             rest = tail;

@@ -31,12 +31,6 @@ pub(crate) fn is_reporter_line(line: &str) -> bool {
     REPORTER_LINE.is_match(line)
 }
 
-/// Whether `line` names a reporter anywhere (`최유진 기자 | 입력 2026.01.09`): such a date
-/// line is left for the cleanup, which takes the author from it too.
-pub(crate) fn names_reporter(line: &str) -> bool {
-    REPORTER.is_match(line)
-}
-
 /// The first reporter's name that `line` gives with a role (`기자명 문예린 기자` → `문예린`).
 pub(crate) fn reporter_in(line: &str) -> Option<String> {
     REPORTER.captures(line).map(|c| c["name"].to_string())

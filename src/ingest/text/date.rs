@@ -40,16 +40,25 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
         .or_else(|| year_last(s))
 }
 
-/// A date line under a headline: `입력 2026.03.02 09:30`, `기사입력 : 2025년 12월 2일`,
-/// `승인 2026.03.18 10:30`, `입력 2026.03.18. 오전 10:30  수정 …`.
+/// Whether `line` is a date line under a headline (see [`dateline_date`]).
 pub(crate) fn is_dateline(line: &str) -> bool {
+    dateline_date(line).is_some()
+}
+
+/// The date of a date line under a headline: `입력 2026.03.02 09:30`, `기사입력 : 2025년 12월
+/// 2일`, `승인 2026.03.18 10:30`, `입력 2026.03.18. 오전 10:30  수정 …`; `None` for any other
+/// line.
+pub(crate) fn dateline_date(line: &str) -> Option<String> {
     static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"^\s*(?:입력|수정|등록|기사\s*입력|최종\s*수정|업데이트|발행|승인|게재|송고)\s*(?:일|일시)?\s*[:：]?\s*\d",
         )
         .expect("valid regex")
     });
-    line.chars().count() <= 80 && DATELINE.is_match(line) && normalize_date(line).is_some()
+    if line.chars().count() > 80 || !DATELINE.is_match(line) {
+        return None;
+    }
+    normalize_date(line)
 }
 
 /// Sets `article.date` from a raw date, or keeps the raw text in `meta["date_raw"]`.
