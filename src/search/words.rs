@@ -10,7 +10,9 @@
 //! (`노선인` alone reads 노/선인; after `열차 ` it reads 노선/인). Invariant: every word of the
 //! tree holds the terms of its own place in the query, whatever other word has the same text
 //! (`교토의 13일 교토의` reads 교토/의 first, 교/토의 last). A `path:` value is split like
-//! the path field is indexed, and takes no part in the others' context.
+//! the path field is indexed, and takes no part in the others' context; a `source:` or
+//! `author:` value is analysed alone, as the outlet or byline it is compared with was indexed
+//! (after `GPU `, 한빛뉴스 would read 한/빛/뉴스, and match no outlet named 한빛뉴스).
 
 use tantivy::tokenizer::TokenStream;
 
@@ -42,7 +44,7 @@ pub(super) fn analyse<'q>(ko: &KoIndex, scratch: &mut Scratch, node: &'q Node) -
     let mut texts = Vec::new();
     in_context(node, &mut texts);
     let mut analysed = analyse_together(ko, scratch, &texts).into_iter();
-    build(ko, node, &mut analysed)
+    build(ko, scratch, node, &mut analysed)
 }
 
 /// The words of a query that are neither negated nor in a phrase or a field, in order, with
@@ -68,9 +70,10 @@ pub(super) fn free_words<'a>(query: &'a Analysed<'_>) -> Vec<(&'a str, &'a WordT
         .collect()
 }
 
-/// Whether a word is analysed with the others: not a `path:` value, and not empty.
+/// Whether a word is analysed with the others: not a `path:`, `source:` or `author:` value,
+/// and not empty.
 fn takes_context(field: Option<FieldName>, text: &str) -> bool {
-    field != Some(FieldName::Path) && !text.is_empty()
+    matches!(field, None | Some(FieldName::Title)) && !text.is_empty()
 }
 
 /// The texts of the words analysed together, in the order typed.
@@ -112,16 +115,17 @@ fn analyse_together(ko: &KoIndex, scratch: &mut Scratch, words: &[&str]) -> Vec<
 /// [`in_context`] listed them.
 fn build<'q>(
     ko: &KoIndex,
+    scratch: &mut Scratch,
     node: &'q Node,
     analysed: &mut impl Iterator<Item = WordTerms>,
 ) -> Analysed<'q> {
     match node {
-        Node::Word { field, text } => word(ko, *field, text, false, analysed),
-        Node::Phrase { field, text } => word(ko, *field, text, true, analysed),
+        Node::Word { field, text } => word(ko, scratch, *field, text, false, analysed),
+        Node::Phrase { field, text } => word(ko, scratch, *field, text, true, analysed),
         Node::Group(clauses) => Analysed::Group(
             clauses
                 .iter()
-                .map(|(o, c)| (*o, build(ko, c, analysed)))
+                .map(|(o, c)| (*o, build(ko, scratch, c, analysed)))
                 .collect(),
         ),
     }
@@ -130,17 +134,22 @@ fn build<'q>(
 /// One word of the tree (see [`build`]).
 fn word<'q>(
     ko: &KoIndex,
+    scratch: &mut Scratch,
     field: Option<FieldName>,
     text: &'q str,
     phrase: bool,
     analysed: &mut impl Iterator<Item = WordTerms>,
 ) -> Analysed<'q> {
-    let terms = if field == Some(FieldName::Path) {
+    let terms = if text.is_empty() {
+        WordTerms::default()
+    } else if field == Some(FieldName::Path) {
         path_terms(ko, text)
     } else if takes_context(field, text) {
         analysed.next().unwrap_or_default()
     } else {
-        WordTerms::default()
+        analyse_together(ko, scratch, &[text])
+            .pop()
+            .unwrap_or_default()
     };
     Analysed::Word {
         field,

@@ -261,4 +261,13 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
     let (_, c) = compile(&s, "교토의 13일 교토의");
     let pairs: Vec<String> = c.pairs.iter().map(|(a, b)| format!("{a}+{b}")).collect();
     assert_eq!(pairs, ["교토+13", "13+일", "일+교", "교+토의"]);
+    // An outlet is analysed alone, as it was indexed, not in the context of the words
+    // before it (after GPU, 한빛뉴스 reads 한/빛/뉴스).
+    let outlet = terms("source:한빛뉴스");
+    let after: Vec<String> = terms("GPU source:한빛뉴스")
+        .into_iter()
+        .filter(|t| t != "gpu")
+        .collect();
+    assert_eq!(after, outlet);
+    assert!(outlet.contains(&"한빛".to_string()), "{outlet:?}");
 }
