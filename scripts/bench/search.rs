@@ -34,7 +34,7 @@ fn main() {
         .collect();
     let dict = Arc::new(KoDictionary::open_default().expect("dictionary"));
     let ko = KoIndex::open(std::path::Path::new(index), dict).expect("index");
-    let mut searcher = Searcher::new(ko).expect("searcher");
+    let searcher = Searcher::new(ko).expect("searcher");
     // As `kosearch search` expands: data/synonyms.txt and the aliases the index mined.
     let file = std::path::Path::new(kosearch::cli::DEFAULT_SYNONYMS);
     let synonyms = Synonyms::for_index(searcher.index(), Some(file).filter(|f| f.is_file()));

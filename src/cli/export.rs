@@ -67,7 +67,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = args.query.join(" ");
     let node = match query::parse(&text) {
-        Ok(n) => n,
+        Ok(n) => args.filter.restrict(n),
         Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
     };
     let destination = Destination::resolve(&args.output, args.force)?;

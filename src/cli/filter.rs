@@ -1,7 +1,8 @@
 //! The options `search` and `export` share for which hits they keep: `--per-article`,
-//! `--since`, `--until`.
+//! `--since`, `--until`, `--source`, `--author`, `--folder`.
 
 use crate::search::SearchOptions;
+use crate::search::query::Node;
 
 /// Which hits to keep.
 #[derive(Debug, Clone, clap::Args)]
@@ -15,9 +16,33 @@ pub struct FilterArgs {
     /// Only articles dated on or before this day (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Only articles of this outlet (its name as a phrase; `+source:"…"` in the query).
+    #[arg(long, value_name = "OUTLET")]
+    pub source: Option<String>,
+    /// Only articles by this reporter (`+author:"…"`).
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Only files in this folder or below it (`+path:"…"`).
+    #[arg(long, value_name = "FOLDER")]
+    pub folder: Option<String>,
 }
 
 impl FilterArgs {
+    /// The query `node` narrowed by `--source`, `--author` and `--folder`
+    /// ([`crate::search::query::restrict`]).
+    pub fn restrict(&self, node: Node) -> Node {
+        use crate::search::query::FieldName as F;
+        let filters: Vec<(F, &str)> = [
+            (F::Source, &self.source),
+            (F::Author, &self.author),
+            (F::Path, &self.folder),
+        ]
+        .into_iter()
+        .filter_map(|(f, v)| Some((f, v.as_deref().filter(|v| !v.trim().is_empty())?)))
+        .collect();
+        crate::search::query::restrict(node, &filters)
+    }
+
     /// The search options these flags make, with `limit` hits from `offset`:
     /// `--per-article` (at least 1), and `--since`/`--until` as `YYYYMMDD`.
     pub fn resolve(&self, limit: usize, offset: usize) -> anyhow::Result<SearchOptions> {
@@ -35,34 +60,11 @@ impl FilterArgs {
     }
 }
 
-/// Reads a `--since`/`--until` date into `YYYYMMDD`; a partial date takes the first day of
-/// its period for `--since` and the last for `--until`.
+/// Reads a `--since`/`--until` date into `YYYYMMDD` ([`crate::search::parse_day`]).
 fn parse_day(flag: &str, s: &str, end: bool) -> anyhow::Result<i64> {
-    let parts: Vec<&str> = s
-        .trim()
-        .split(['-', '.', '/'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let bad = || anyhow::anyhow!("{flag} {s}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD");
-    let num = |p: &str, lo: i64, hi: i64| -> anyhow::Result<i64> {
-        let n: i64 = p.parse().map_err(|_| bad())?;
-        if (lo..=hi).contains(&n) {
-            Ok(n)
-        } else {
-            Err(bad())
-        }
-    };
-    let (y, m, d) = match parts.as_slice() {
-        [y] => (
-            num(y, 1, 9999)?,
-            if end { 12 } else { 1 },
-            if end { 31 } else { 1 },
-        ),
-        [y, m] => (num(y, 1, 9999)?, num(m, 1, 12)?, if end { 31 } else { 1 }),
-        [y, m, d] => (num(y, 1, 9999)?, num(m, 1, 12)?, num(d, 1, 31)?),
-        _ => return Err(bad()),
-    };
-    Ok(y * 10000 + m * 100 + d)
+    crate::search::parse_day(s, end).ok_or_else(|| {
+        anyhow::anyhow!("{flag} {s}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    })
 }
 
 #[cfg(test)]

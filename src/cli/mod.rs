@@ -12,6 +12,7 @@ pub mod index;
 mod open;
 mod progress;
 pub mod search;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,8 @@ enum Command {
     Eval(eval::Args),
     /// Show how Korean text is split into morphemes (surface, POS, offsets, position, indexed).
     Analyze(analyze::Args),
+    /// Serve the search page and its JSON API on this machine (http://127.0.0.1:7700/).
+    Serve(serve::Args),
     /// Show what is read from files (title, date, outlet, author, paragraphs), without
     /// indexing them.
     Extract(extract::Args),
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

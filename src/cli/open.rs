@@ -50,7 +50,7 @@ pub fn searcher(
     expand: &ExpandArgs,
 ) -> anyhow::Result<Searcher> {
     let ko = self::index(&index.path(), verify.verify())?;
-    let mut searcher = Searcher::new(ko)?;
+    let searcher = Searcher::new(ko)?;
     if !expand.no_expand {
         let synonyms = Synonyms::for_index(searcher.index(), expand.file().as_deref())?;
         searcher.set_synonyms(synonyms);

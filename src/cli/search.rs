@@ -84,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let node = match &args.batch {
         Some(_) => None,
         None => match query::parse(&text) {
-            Ok(n) => Some(n),
+            Ok(n) => Some(args.filter.restrict(n)),
             Err(e) => bail!("query: {e}\n{}", e.pointer(&text)),
         },
     };
@@ -238,7 +238,7 @@ fn run_batch(
             );
         };
         let qid = qid.trim();
-        let node = query::parse_or_plain(q);
+        let node = query::parse_or_plain(q).map(|n| args.filter.restrict(n));
         let hits = match node.ok().and_then(|n| searcher.compile(&n)) {
             Some(compiled) => searcher.run(&compiled, options)?.hits,
             None => Vec::new(),

@@ -154,6 +154,14 @@ impl KoIndex {
         }
     }
 
+    /// The opstamp of the last commit: it changes with every commit.
+    pub fn commit_opstamp(&self) -> Result<u64> {
+        self.index
+            .load_metas()
+            .map(|m| m.opstamp)
+            .map_err(|e| Error::tantivy(&self.path, e))
+    }
+
     /// Whether `path` holds a kosearch index.
     pub fn exists(path: &Path) -> bool {
         path.join(CONFIG_FILE).is_file() && path.join("meta.json").is_file()

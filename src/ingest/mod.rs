@@ -9,7 +9,7 @@ pub mod decode;
 pub mod document;
 pub mod parse;
 pub mod read;
-mod text;
+pub(crate) mod text;
 pub mod walk;
 
 use std::collections::BTreeMap;

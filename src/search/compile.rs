@@ -66,7 +66,7 @@ pub struct Compiled {
 impl Compiled {
     /// What a hit's highlights mark: the terms looked up, and the bigrams that stand in for
     /// unknown words (where a morpheme of the passage is one).
-    pub(super) fn marks(&self) -> Cow<'_, BTreeSet<String>> {
+    pub(crate) fn marks(&self) -> Cow<'_, BTreeSet<String>> {
         if self.unknown.is_empty() {
             return Cow::Borrowed(&self.terms);
         }

@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur as TOccur, Query, RangeQuery};
@@ -19,11 +21,14 @@ use crate::error::{Error, Result};
 use crate::index::KoIndex;
 use crate::index::schema::KIND_FILE;
 
-/// Searches one index.
+/// Searches one index. One searcher serves many threads: each search reads one snapshot of
+/// the index, and [`Searcher::reload`] moves it to the last commit.
 pub struct Searcher {
     ko: KoIndex,
     reader: IndexReader,
-    synonyms: Synonyms,
+    synonyms: RwLock<Arc<Synonyms>>,
+    /// The opstamp of the commit read.
+    opstamp: AtomicU64,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -43,17 +48,38 @@ struct Ranked {
 impl Searcher {
     /// A searcher over the last commit of `ko`.
     pub fn new(ko: KoIndex) -> Result<Searcher> {
+        let opstamp = ko.commit_opstamp()?;
         let reader = ko.reader()?;
         Ok(Searcher {
             ko,
             reader,
-            synonyms: Synonyms::default(),
+            synonyms: RwLock::default(),
+            opstamp: AtomicU64::new(opstamp),
         })
     }
 
     /// Expands query words with these synonyms (none by default).
-    pub fn set_synonyms(&mut self, synonyms: Synonyms) {
-        self.synonyms = synonyms;
+    pub fn set_synonyms(&self, synonyms: Synonyms) {
+        *self.synonyms.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(synonyms);
+    }
+
+    /// Moves to the index's last commit, if it is not the one read. Returns whether it moved.
+    /// Searches under way finish on the snapshot they started with.
+    pub fn reload(&self) -> Result<bool> {
+        let opstamp = self.ko.commit_opstamp()?;
+        if opstamp == self.opstamp.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        self.reader
+            .reload()
+            .map_err(|e| Error::tantivy(&self.ko.path, e))?;
+        self.opstamp.store(opstamp, Ordering::Release);
+        Ok(true)
+    }
+
+    /// The snapshot of the index a search reads.
+    pub(super) fn tantivy_searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
     }
 
     /// The index searched.
@@ -64,7 +90,12 @@ impl Searcher {
     /// Turns a parsed query into a tantivy query. `None` when no word of it yields a term
     /// (a query of particles only).
     pub fn compile(&self, node: &Node) -> Option<Compiled> {
-        compile::compile(&self.ko, self.reader.searcher(), &self.synonyms, node)
+        let synonyms = self
+            .synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        compile::compile(&self.ko, self.reader.searcher(), &synonyms, node)
     }
 
     /// Runs a compiled query: the page of hits `options` asks for, and the total.
@@ -141,7 +172,7 @@ impl Searcher {
     }
 
     /// The query with the date filter applied.
-    fn filtered(&self, compiled: &Compiled, options: &SearchOptions) -> Box<dyn Query> {
+    pub(super) fn filtered(&self, compiled: &Compiled, options: &SearchOptions) -> Box<dyn Query> {
         let f = &self.ko.fields;
         if options.since.is_none() && options.until.is_none() {
             return compiled.query.box_clone();

@@ -40,6 +40,32 @@ impl Default for SearchOptions {
     }
 }
 
+/// Reads a date bound, `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (also with `.` or `/`), into
+/// `YYYYMMDD`; a partial date takes the first day of its period, or the last when `end`.
+/// `None` when it is not such a date.
+pub fn parse_day(s: &str, end: bool) -> Option<i64> {
+    let parts: Vec<&str> = s
+        .trim()
+        .split(['-', '.', '/'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let num = |p: &str, lo: i64, hi: i64| -> Option<i64> {
+        let n: i64 = p.parse().ok()?;
+        (lo..=hi).contains(&n).then_some(n)
+    };
+    let (y, m, d) = match parts.as_slice() {
+        [y] => (
+            num(y, 1, 9999)?,
+            if end { 12 } else { 1 },
+            if end { 31 } else { 1 },
+        ),
+        [y, m] => (num(y, 1, 9999)?, num(m, 1, 12)?, if end { 31 } else { 1 }),
+        [y, m, d] => (num(y, 1, 9999)?, num(m, 1, 12)?, num(d, 1, 31)?),
+        _ => return None,
+    };
+    Some(y * 10000 + m * 100 + d)
+}
+
 /// One ranked passage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {

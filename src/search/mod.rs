@@ -4,12 +4,14 @@
 //! synonyms and mined aliases ([`synonyms`]) and bonuses for terms that stand together and
 //! for shared character bigrams; [`Searcher`] (`execute`) runs it and returns the page of
 //! [`Hit`]s asked for (`hits`), with highlights ([`snippet`]). [`eval`] scores a run against
-//! relevance judgements.
+//! relevance judgements. [`browse`] counts a query's hits by period, outlet, reporter, year and
+//! folder, and reads the passages around a hit.
 //!
 //! Ties break by article and passage number, so the order is the same on every run.
 
 pub mod bm25;
 pub mod bm25f;
+pub mod browse;
 mod clauses;
 mod compile;
 pub mod eval;
@@ -24,4 +26,4 @@ mod words;
 pub use clauses::{PHRASE_TITLE_WEIGHT, TITLE_WEIGHT};
 pub use compile::{BIGRAM_WEIGHT, Compiled, EXPANSION_WEIGHT, PAIR_WEIGHT};
 pub use execute::Searcher;
-pub use hits::{Hit, Results, SearchOptions};
+pub use hits::{Hit, Results, SearchOptions, parse_day};

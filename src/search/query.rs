@@ -407,6 +407,26 @@ pub fn plain_words(query: &str) -> String {
         .join(" ")
 }
 
+/// `node` kept to hits whose `field` holds `value` as a phrase, for each filter: the tree of
+/// `+(node) +field:"value"…`. A field word without `+` only ranks its matches higher; this
+/// is how `--source`, `--author`, `--folder` and the server's filters narrow a search.
+pub fn restrict(node: Node, filters: &[(FieldName, &str)]) -> Node {
+    if filters.is_empty() {
+        return node;
+    }
+    let mut clauses = vec![(Occur::Must, node)];
+    for &(field, value) in filters {
+        clauses.push((
+            Occur::Must,
+            Node::Phrase {
+                field: Some(field),
+                text: value.to_string(),
+            },
+        ));
+    }
+    Node::Group(clauses)
+}
+
 /// Parses a query.
 pub fn parse(query: &str) -> Result<Node, QueryError> {
     let toks = lex(query)?;

@@ -86,7 +86,7 @@ fn searcher(synonyms: &str) -> (TempDir, Searcher) {
         "{summary:?}"
     );
     let synonyms = Synonyms::parse(synonyms, &ko.analyzer).unwrap();
-    let mut searcher = Searcher::new(ko).unwrap();
+    let searcher = Searcher::new(ko).unwrap();
     searcher.set_synonyms(synonyms);
     (tmp, searcher)
 }
