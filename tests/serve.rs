@@ -597,12 +597,14 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// `chromedriver` on a free port, stopped when dropped.
+/// `chromedriver` on a free port, in a process group of its own: dropped, it is killed with
+/// every browser it started, whatever became of the test.
 struct Driver(Child, u16);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        // SAFETY: kill(2) on our own child's process group; no memory is involved.
+        unsafe { libc::kill(-(self.0.id() as i32), libc::SIGKILL) };
         let _ = self.0.wait();
     }
 }
@@ -610,8 +612,10 @@ impl Drop for Driver {
 impl Driver {
     fn start() -> Option<Driver> {
         let port = free_port();
+        use std::os::unix::process::CommandExt;
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -2,16 +2,20 @@
 //! ([`Trend`]), over outlets, reporters, years and folders ([`Facets`]), the passages around
 //! one hit ([`Context`]), and what the index holds ([`Stats`]).
 //!
-//! Counts come from fast fields (article, path, date) over every matching passage, so they
-//! cost a pass over the matches, not a load of their documents; only outlets and reporters
-//! are stored fields, read once per matching article, in index order. Every answer is read
-//! from one snapshot of the index, so an update committed meanwhile never shows half.
+//! Counts come from fast fields: one pass over the matching passages gathers their articles
+//! and how many passages of each match (an article's passages share its date, file and
+//! byline), then each article's date and folder are read once. Outlets and reporters are
+//! stored fields, read once per article and segment and kept (segments never change). Every
+//! answer is read from one snapshot of the index, so an update committed meanwhile never
+//! shows half.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, DocSetCollector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
@@ -157,34 +161,33 @@ pub struct Stats {
     pub files: usize,
 }
 
-/// A matching passage, by the keys the counts need: indexes into its segment's tables.
-struct Match {
-    article: u32,
-    folder: u32,
-    day: Option<i64>,
+/// The matching passages of one article, as one segment holds them.
+struct Found {
+    /// The article's ord in the segment's `article` column.
+    ord: u64,
+    /// Its first matching passage.
+    doc: DocId,
+    /// How many of its passages match.
+    hits: u32,
 }
 
-/// The matches of one segment, with the article keys and folders they point to and, per
-/// article, the first matching document (for its outlet and reporter).
-struct SegmentMatches {
-    segment: SegmentOrdinal,
-    matches: Vec<Match>,
-    articles: Vec<(String, DocId)>,
-    folders: Vec<String>,
-}
-
-/// Collects [`SegmentMatches`].
+/// Collects, per segment, every article with matching passages and how many match: one
+/// column read and one array slot per matching passage, the rest once per article.
 struct Keys;
 
 struct SegmentKeys {
     segment: SegmentOrdinal,
     article: StrColumn,
-    path: StrColumn,
-    date: Column<i64>,
-    matches: Vec<Match>,
-    article_ords: HashMap<u64, u32>,
-    articles: Vec<(u64, DocId)>,
-    path_ords: HashMap<u64, u32>,
+    /// Per article ord, its index in `found` (`u32::MAX`: none yet).
+    slot: Vec<u32>,
+    found: Vec<Found>,
+}
+
+/// One segment's articles with their keys.
+struct SegmentMatches {
+    segment: SegmentOrdinal,
+    found: Vec<Found>,
+    keys: Vec<String>,
 }
 
 fn str_column(segment: &SegmentReader, name: &str) -> tantivy::Result<StrColumn> {
@@ -202,15 +205,12 @@ impl Collector for Keys {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentKeys> {
+        let article = str_column(reader, "article")?;
         Ok(SegmentKeys {
             segment,
-            article: str_column(reader, "article")?,
-            path: str_column(reader, "path")?,
-            date: reader.fast_fields().i64("date_num")?,
-            matches: Vec::new(),
-            article_ords: HashMap::new(),
-            articles: Vec::new(),
-            path_ords: HashMap::new(),
+            slot: vec![u32::MAX; article.num_terms()],
+            article,
+            found: Vec::new(),
         })
     }
 
@@ -227,47 +227,53 @@ impl SegmentCollector for SegmentKeys {
     type Fruit = SegmentMatches;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let a_ord = self.article.term_ords(doc).next().unwrap_or(u64::MAX);
-        let next = self.articles.len() as u32;
-        let article = *self.article_ords.entry(a_ord).or_insert(next);
-        if article == next {
-            self.articles.push((a_ord, doc));
+        let Some(ord) = self.article.term_ords(doc).next() else {
+            return;
+        };
+        let Some(slot) = self.slot.get_mut(ord as usize) else {
+            return;
+        };
+        if *slot == u32::MAX {
+            *slot = self.found.len() as u32;
+            self.found.push(Found { ord, doc, hits: 0 });
         }
-        let p_ord = self.path.term_ords(doc).next().unwrap_or(u64::MAX);
-        let next = self.path_ords.len() as u32;
-        let folder = *self.path_ords.entry(p_ord).or_insert(next);
-        self.matches.push(Match {
-            article,
-            folder,
-            day: self.date.first(doc),
-        });
+        self.found[*slot as usize].hits += 1;
     }
 
     fn harvest(self) -> SegmentMatches {
-        let text = |column: &StrColumn, ord: u64| {
-            let mut s = String::new();
-            if ord != u64::MAX {
-                // An ord from the column itself: reading it back cannot miss.
-                let _ = column.ord_to_str(ord, &mut s);
-            }
-            s
-        };
-        let articles = self
-            .articles
-            .iter()
-            .map(|&(ord, doc)| (text(&self.article, ord), doc))
-            .collect();
-        let mut folders = vec![String::new(); self.path_ords.len()];
-        for (&ord, &i) in &self.path_ords {
-            folders[i as usize] = folder_of(&text(&self.path, ord)).to_string();
-        }
+        let ords: Vec<u64> = self.found.iter().map(|f| f.ord).collect();
+        let keys = terms_of(&self.article, &ords);
         SegmentMatches {
             segment: self.segment,
-            matches: self.matches,
-            articles,
-            folders,
+            found: self.found,
+            keys,
         }
     }
+}
+
+/// The terms of `ords` in a text column, in the order given: read in one pass over its
+/// dictionary in ord order (looking each up alone costs a block search apiece).
+fn terms_of(column: &StrColumn, ords: &[u64]) -> Vec<String> {
+    let mut order: Vec<usize> = (0..ords.len()).collect();
+    order.sort_by_key(|&i| ords[i]);
+    let mut sorted: Vec<u64> = order.iter().map(|&i| ords[i]).collect();
+    sorted.dedup();
+    let mut terms = Vec::with_capacity(sorted.len());
+    // Ords from the column itself: reading them back cannot miss.
+    let _ = column.dictionary().sorted_ords_to_term_cb(&sorted, |t| {
+        terms.push(String::from_utf8_lossy(t).into_owned())
+    });
+    let mut out = vec![String::new(); ords.len()];
+    let mut at = 0;
+    for &i in &order {
+        while at < sorted.len() && sorted[at] < ords[i] {
+            at += 1;
+        }
+        if let Some(t) = terms.get(at) {
+            out[i].clone_from(t);
+        }
+    }
+    out
 }
 
 /// The folder of a file path (`/a/b/c.txt` → `/a/b`); empty for a bare file name.
@@ -279,29 +285,21 @@ fn folder_of(path: &str) -> &str {
     }
 }
 
-/// Tallies of passages and distinct articles per key.
-#[derive(Default)]
-struct Tally<K: Ord> {
-    counts: BTreeMap<K, (usize, HashSet<u32>)>,
+/// Tallies of passages and articles per key.
+struct Tally<K: Ord>(BTreeMap<K, Counts>);
+
+impl<K: Ord> Default for Tally<K> {
+    fn default() -> Self {
+        Tally(BTreeMap::new())
+    }
 }
 
 impl<K: Ord> Tally<K> {
-    fn add(&mut self, key: K, article: u32) {
-        let entry = self.counts.entry(key).or_default();
-        entry.0 += 1;
-        entry.1.insert(article);
-    }
-
-    fn into_counts(self) -> impl Iterator<Item = (K, Counts)> {
-        self.counts.into_iter().map(|(k, (hits, articles))| {
-            (
-                k,
-                Counts {
-                    hits,
-                    articles: articles.len(),
-                },
-            )
-        })
+    /// Counts an article with `hits` matching passages under `key`.
+    fn add(&mut self, key: K, hits: usize) {
+        let counts = self.0.entry(key).or_default();
+        counts.hits += hits;
+        counts.articles += 1;
     }
 
     /// The [`FACET_ENTRIES`] keys with most articles, then most hits, then by key.
@@ -310,7 +308,8 @@ impl<K: Ord> Tally<K> {
         K: Into<String>,
     {
         let mut all: Vec<FacetValue> = self
-            .into_counts()
+            .0
+            .into_iter()
             .map(|(k, counts)| FacetValue {
                 value: k.into(),
                 counts,
@@ -329,136 +328,200 @@ impl<K: Ord> Tally<K> {
     }
 }
 
-/// Every match of a query, its articles numbered across segments.
-struct AllMatches {
-    segments: Vec<SegmentMatches>,
-    /// Per segment, its article tables' global numbers.
-    global: Vec<Vec<u32>>,
-    /// Articles across segments.
-    articles: usize,
+/// An article with matching passages, across segments.
+struct Article {
+    /// Matching passages.
+    hits: usize,
+    /// Where its first matching passage is.
+    addr: DocAddress,
+    /// Its `article` ord in that segment.
+    ord: u64,
 }
 
-impl AllMatches {
-    fn each(&self) -> impl Iterator<Item = (&SegmentMatches, &Match, u32)> {
-        self.segments
-            .iter()
-            .zip(&self.global)
-            .flat_map(|(s, g)| s.matches.iter().map(move |m| (s, m, g[m.article as usize])))
-    }
+/// Outlets and reporters of articles already read, by segment and article ord: they are
+/// stored fields, and a segment never changes, so each is read once per segment.
+#[derive(Default)]
+pub(super) struct Bylines(Mutex<HashMap<(SegmentId, u64), (String, String)>>);
 
-    fn hits(&self) -> usize {
-        self.segments.iter().map(|s| s.matches.len()).sum()
-    }
-}
+/// Articles whose bylines are kept; past this the cache starts again.
+const BYLINES_KEPT: usize = 1 << 20;
 
 impl Searcher {
-    /// Every passage that matches, by article, folder and day, read from one snapshot.
-    fn matches(
+    /// Every article with passages that match, read from one snapshot.
+    fn articles(
         &self,
         searcher: &tantivy::Searcher,
         compiled: &Compiled,
         options: &SearchOptions,
-    ) -> Result<AllMatches> {
+    ) -> Result<Vec<Article>> {
         let query = self.filtered(compiled, options);
         let segments = searcher
             .search(&*query, &Keys)
             .map_err(|e| Error::tantivy(&self.index().path, e))?;
-        let mut numbers: HashMap<&str, u32> = HashMap::new();
-        let global = segments
+        let mut out: Vec<Article> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for s in segments {
+            for (f, key) in s.found.into_iter().zip(s.keys) {
+                // An article is written whole in one segment; an update may leave a copy
+                // in another until the merge, which counts as the same article.
+                match seen.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        out[*e.get()].hits += f.hits as usize;
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(out.len());
+                        out.push(Article {
+                            hits: f.hits as usize,
+                            addr: DocAddress::new(s.segment, f.doc),
+                            ord: f.ord,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The day of each article (`YYYYMMDD`), from its first matching passage.
+    fn days(&self, searcher: &tantivy::Searcher, articles: &[Article]) -> Result<Vec<Option<i64>>> {
+        let mut columns: HashMap<SegmentOrdinal, Column<i64>> = HashMap::new();
+        articles
             .iter()
-            .map(|s| {
-                s.articles
-                    .iter()
-                    .map(|(key, _)| {
-                        let next = numbers.len() as u32;
-                        *numbers.entry(key.as_str()).or_insert(next)
-                    })
-                    .collect()
+            .map(|a| {
+                let column = match columns.entry(a.addr.segment_ord) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                        searcher
+                            .segment_reader(a.addr.segment_ord)
+                            .fast_fields()
+                            .i64("date_num")
+                            .map_err(|e| Error::tantivy(&self.index().path, e))?,
+                    ),
+                };
+                Ok(column.first(a.addr.doc_id))
             })
-            .collect();
-        let articles = numbers.len();
-        Ok(AllMatches {
-            segments,
-            global,
-            articles,
-        })
+            .collect()
     }
 
     /// How a query's hits spread over time, `by` day, month or year.
     pub fn trend(&self, compiled: &Compiled, options: &SearchOptions, by: Period) -> Result<Trend> {
         let searcher = self.tantivy_searcher();
-        let all = self.matches(&searcher, compiled, options)?;
+        let articles = self.articles(&searcher, compiled, options)?;
+        let days = self.days(&searcher, &articles)?;
         let mut periods: Tally<String> = Tally::default();
-        let mut undated: Tally<()> = Tally::default();
-        for (_, m, article) in all.each() {
-            match m.day {
-                Some(day) => periods.add(by.of(day), article),
-                None => undated.add((), article),
+        let mut undated = Counts::default();
+        for (a, day) in articles.iter().zip(days) {
+            match day {
+                Some(day) => periods.add(by.of(day), a.hits),
+                None => {
+                    undated.hits += a.hits;
+                    undated.articles += 1;
+                }
             }
         }
         Ok(Trend {
             by,
             buckets: periods
-                .into_counts()
+                .0
+                .into_iter()
                 .map(|(period, counts)| Bucket { period, counts })
                 .collect(),
-            undated: undated
-                .into_counts()
-                .next()
-                .map(|(_, c)| c)
-                .unwrap_or_default(),
+            undated,
         })
     }
 
     /// A query's hits counted by outlet, reporter, year and folder.
     pub fn facets(&self, compiled: &Compiled, options: &SearchOptions) -> Result<Facets> {
         let searcher = self.tantivy_searcher();
-        let all = self.matches(&searcher, compiled, options)?;
-        let f = &self.index().fields;
-        // Outlet and reporter are stored fields: read once per article, in index order.
-        let mut bylines: HashMap<u32, (String, String)> = HashMap::new();
-        for (s, g) in all.segments.iter().zip(&all.global) {
-            for ((_, doc), &n) in s.articles.iter().zip(g) {
-                if bylines.contains_key(&n) {
-                    continue;
-                }
-                let stored: tantivy::TantivyDocument = searcher
-                    .doc(DocAddress::new(s.segment, *doc))
-                    .map_err(|e| Error::tantivy(&self.index().path, e))?;
-                let text = |field| {
-                    stored
-                        .get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                bylines.insert(n, (text(f.source), text(f.author)));
-            }
-        }
+        let articles = self.articles(&searcher, compiled, options)?;
+        let days = self.days(&searcher, &articles)?;
+        let bylines = self.bylines(&searcher, &articles)?;
+        let ko = self.index();
         let (mut source, mut author, mut year, mut folder) = (
             Tally::<String>::default(),
             Tally::<String>::default(),
             Tally::<String>::default(),
             Tally::<String>::default(),
         );
-        for (s, m, article) in all.each() {
-            if let Some((src, by)) = bylines.get(&article) {
-                source.add(src.clone(), article);
-                author.add(by.clone(), article);
+        for ((a, day), (src, by)) in articles.iter().zip(days).zip(bylines) {
+            source.add(src, a.hits);
+            author.add(by, a.hits);
+            if let Some(day) = day {
+                year.add(Period::Year.of(day), a.hits);
             }
-            if let Some(day) = m.day {
-                year.add(Period::Year.of(day), article);
+        }
+        // Folders: each segment's paths read in one pass over its dictionary.
+        let mut by_segment: BTreeMap<SegmentOrdinal, Vec<&Article>> = BTreeMap::new();
+        for a in &articles {
+            by_segment.entry(a.addr.segment_ord).or_default().push(a);
+        }
+        for (segment, list) in by_segment {
+            let column = str_column(searcher.segment_reader(segment), "path")
+                .map_err(|e| Error::tantivy(&ko.path, e))?;
+            let ords: Vec<u64> = list
+                .iter()
+                .map(|a| column.term_ords(a.addr.doc_id).next().unwrap_or(0))
+                .collect();
+            for (a, path) in list.iter().zip(terms_of(&column, &ords)) {
+                folder.add(folder_of(&path).to_string(), a.hits);
             }
-            folder.add(s.folders[m.folder as usize].clone(), article);
         }
         Ok(Facets {
-            total: all.hits(),
-            articles: all.articles,
+            total: articles.iter().map(|a| a.hits).sum(),
+            articles: articles.len(),
             source: source.top(),
             author: author.top(),
             year: year.top(),
             folder: folder.top(),
         })
+    }
+
+    /// The outlet and reporter of each article: from the cache, else from its first matching
+    /// passage's stored fields, read in index order.
+    fn bylines(
+        &self,
+        searcher: &tantivy::Searcher,
+        articles: &[Article],
+    ) -> Result<Vec<(String, String)>> {
+        let ko = self.index();
+        let id = |a: &Article| {
+            (
+                searcher.segment_reader(a.addr.segment_ord).segment_id(),
+                a.ord,
+            )
+        };
+        let mut out = vec![(String::new(), String::new()); articles.len()];
+        let mut missing = Vec::new();
+        {
+            let cache = self.bylines.0.lock().unwrap_or_else(|e| e.into_inner());
+            for (i, a) in articles.iter().enumerate() {
+                match cache.get(&id(a)) {
+                    Some(b) => out[i] = b.clone(),
+                    None => missing.push(i),
+                }
+            }
+        }
+        missing.sort_by_key(|&i| articles[i].addr);
+        let mut read = Vec::with_capacity(missing.len());
+        for &i in &missing {
+            let doc: tantivy::TantivyDocument = searcher
+                .doc(articles[i].addr)
+                .map_err(|e| Error::tantivy(&ko.path, e))?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            out[i] = (text(ko.fields.source), text(ko.fields.author));
+            read.push((id(&articles[i]), out[i].clone()));
+        }
+        let mut cache = self.bylines.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() + read.len() > BYLINES_KEPT {
+            cache.clear();
+        }
+        cache.extend(read);
+        Ok(out)
     }
 
     /// Passage `passage` of the article with this id (and this file, when ids repeat across
@@ -583,5 +646,54 @@ impl Searcher {
             passages: searcher.search(&passages, &Count).map_err(err)?,
             files: searcher.search(&kind(KIND_FILE), &Count).map_err(err)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_and_folders() {
+        assert_eq!(Period::Day.of(20260305), "2026-03-05");
+        assert_eq!(Period::Month.of(20260305), "2026-03");
+        assert_eq!(Period::Year.of(20260305), "2026");
+        assert_eq!(folder_of("/a/b/c.txt"), "/a/b");
+        assert_eq!(folder_of("/c.txt"), "/");
+        assert_eq!(folder_of("c.txt"), "");
+    }
+
+    #[test]
+    fn facets_rank_by_articles_then_hits_then_value() {
+        let mut t = Tally::<String>::default();
+        for (value, hits) in [
+            ("나", 5),
+            ("가", 1),
+            ("가", 1),
+            ("다", 2),
+            ("다", 1),
+            ("", 9),
+        ] {
+            t.add(value.to_string(), hits);
+        }
+        let top: Vec<(String, usize, usize)> = t
+            .top()
+            .into_iter()
+            .map(|f| (f.value, f.counts.articles, f.counts.hits))
+            .collect();
+        // No value (an article without an outlet) is not a facet.
+        assert_eq!(
+            top,
+            [
+                ("다".into(), 2, 3),
+                ("가".into(), 2, 2),
+                ("나".into(), 1, 5)
+            ]
+        );
+        let mut many = Tally::<String>::default();
+        for i in 0..FACET_ENTRIES + 5 {
+            many.add(format!("{i:02}"), 1);
+        }
+        assert_eq!(many.top().len(), FACET_ENTRIES);
     }
 }

@@ -29,6 +29,8 @@ pub struct Searcher {
     synonyms: RwLock<Arc<Synonyms>>,
     /// The opstamp of the commit read.
     opstamp: AtomicU64,
+    /// Outlets and reporters read for facets.
+    pub(super) bylines: super::browse::Bylines,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -55,6 +57,7 @@ impl Searcher {
             reader,
             synonyms: RwLock::default(),
             opstamp: AtomicU64::new(opstamp),
+            bylines: Default::default(),
         })
     }
 

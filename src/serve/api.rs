@@ -283,12 +283,19 @@ async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respons
             let offset = p.number("offset", 0, 0, limits.offset as u64)? as usize;
             let options = p.options(n, offset)?;
             let q = read_query(&state, &p)?;
-            let start = Instant::now();
-            let results = match q.compiled {
-                Some(c) => engine(&state, move |s| s.searcher.run(&c, &options)).await?,
+            // The engine's time on its thread, not the wait for one.
+            let (results, took) = match q.compiled {
+                Some(c) => {
+                    engine(&state, move |s| {
+                        let start = Instant::now();
+                        let results = s.searcher.run(&c, &options)?;
+                        Ok((results, start.elapsed()))
+                    })
+                    .await?
+                }
                 None => Default::default(),
             };
-            let took_ms = (start.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+            let took_ms = (took.as_secs_f64() * 1e6).round() / 1e3;
             Ok(json(&SearchBody {
                 query: &q.text,
                 total: results.total,
