@@ -96,7 +96,7 @@ pub struct FacetValue {
 
 /// A query's hits counted by outlet, reporter, year and folder: the [`FACET_ENTRIES`] values
 /// with the most articles each (ties by value), articles with no such value left out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
     /// Matching passages.
     pub total: usize,

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::export::{Format, JsonHit, Writer};
 use crate::search::browse::Period;
-use crate::search::{Compiled, SearchOptions, query};
+use crate::search::{SearchOptions, query};
 
 type Shared = Arc<super::State>;
 
@@ -96,8 +96,10 @@ fn bad(message: String) -> Refusal {
 struct Params(BTreeMap<String, String>);
 
 impl Params {
-    /// Reads a query string, refusing names not in `allowed` and names given twice.
-    fn read(raw: Option<String>, allowed: &[&str]) -> Result<Params, Refusal> {
+    /// Reads a query string, refusing names not in one of the `allowed` lists and names
+    /// given twice.
+    fn read(raw: Option<String>, allowed: &[&[&str]]) -> Result<Params, Refusal> {
+        let allowed: Vec<&str> = allowed.concat();
         let mut map = BTreeMap::new();
         for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             if !allowed.contains(&k.as_ref()) {
@@ -174,15 +176,18 @@ impl Params {
     }
 }
 
-/// A query, parsed and compiled: `None` when no word of it is indexed (nothing can match).
+/// A query as typed, and parsed with its filters (compiled on the engine's thread).
 struct Query {
     text: String,
-    compiled: Option<Compiled>,
+    node: query::Node,
 }
 
 /// The parameters that narrow a search to an outlet, a reporter or a folder, as `--source`,
 /// `--author` and `--folder` do.
 const FILTERS: [&str; 3] = ["source", "author", "folder"];
+
+/// The parameters of a query and the hits it keeps, which every counting endpoint takes.
+const QUERY: &[&str] = &["q", "since", "until", "source", "author", "folder"];
 
 fn read_query(state: &super::State, p: &Params) -> Result<Query, Refusal> {
     read_query_text(state, p.text("q"), p)
@@ -209,10 +214,9 @@ fn read_query_text(state: &super::State, text: Option<&str>, p: &Params) -> Resu
         .zip(FILTERS)
         .filter_map(|(f, name)| Some((f, p.text(name)?)))
         .collect();
-    let node = query::restrict(node, &filters);
     Ok(Query {
         text: text.to_string(),
-        compiled: state.searcher.compile(&node),
+        node: query::restrict(node, &filters),
     })
 }
 
@@ -259,42 +263,28 @@ struct SearchBody<'a> {
     hits: Vec<JsonHit<'a>>,
 }
 
-/// `GET /api/search?q=&n=&offset=&since=&until=&per_article=&articles=`.
+/// `GET /api/search?q=&n=&offset=&since=&until=&per_article=&articles=&source=&author=&folder=`.
 async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let p = Params::read(
-                raw,
-                &[
-                    "q",
-                    "n",
-                    "offset",
-                    "since",
-                    "until",
-                    "per_article",
-                    "articles",
-                    "source",
-                    "author",
-                    "folder",
-                ],
-            )?;
+            let p = Params::read(raw, &[QUERY, &["n", "offset", "per_article", "articles"]])?;
             let limits = &state.config.limits;
             let n = p.number("n", 10, 1, limits.hits as u64)? as usize;
             let offset = p.number("offset", 0, 0, limits.offset as u64)? as usize;
             let options = p.options(n, offset)?;
             let q = read_query(&state, &p)?;
             // The engine's time on its thread, not the wait for one.
-            let (results, took) = match q.compiled {
-                Some(c) => {
-                    engine(&state, move |s| {
-                        let start = Instant::now();
-                        let results = s.searcher.run(&c, &options)?;
-                        Ok((results, start.elapsed()))
-                    })
-                    .await?
-                }
-                None => Default::default(),
-            };
+            let node = q.node;
+            let (results, took) = engine(&state, move |s| {
+                let start = Instant::now();
+                // No word of it indexed: nothing can match, which is no error.
+                let results = match s.searcher.compile(&node) {
+                    Some(c) => s.searcher.run(&c, &options)?,
+                    None => Default::default(),
+                };
+                Ok((results, start.elapsed()))
+            })
+            .await?;
             let took_ms = (took.as_secs_f64() * 1e6).round() / 1e3;
             Ok(json(&SearchBody {
                 query: &q.text,
@@ -307,25 +297,12 @@ async fn search(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respons
     )
 }
 
-/// `GET /api/export?q=&format=csv|jsonl|json&excel=1&since=&until=&per_article=`: every hit,
-/// streamed as `kosearch export` writes it.
+/// `GET /api/export?q=&format=csv|jsonl|json&excel=1&since=&until=&per_article=&source=…`:
+/// every hit, streamed as `kosearch export` writes it.
 async fn export(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let p = Params::read(
-                raw,
-                &[
-                    "q",
-                    "format",
-                    "excel",
-                    "since",
-                    "until",
-                    "per_article",
-                    "source",
-                    "author",
-                    "folder",
-                ],
-            )?;
+            let p = Params::read(raw, &[QUERY, &["format", "excel", "per_article"]])?;
             let (format, ext, kind) = match p.text("format").unwrap_or("jsonl") {
                 "jsonl" => (
                     Format::Jsonl,
@@ -351,6 +328,7 @@ async fn export(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respons
                     ),
                 )
             })?;
+            let Query { text, node } = q;
             let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
             let shared = state.clone();
             tokio::task::spawn_blocking(move || {
@@ -362,7 +340,7 @@ async fn export(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respons
                 let written = (|| -> crate::Result<()> {
                     let io = |e| crate::Error::io(std::path::Path::new("(export)"), e);
                     let mut w = Writer::new(&mut out, format, excel).map_err(io)?;
-                    if let Some(c) = &q.compiled {
+                    if let Some(c) = &shared.searcher.compile(&node) {
                         shared
                             .searcher
                             .for_each(c, &options, None, |h| w.hit(&h).map_err(io))?;
@@ -381,7 +359,7 @@ async fn export(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respons
             let mut r = Body::from_stream(stream).into_response();
             let headers = r.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-            if let Ok(v) = HeaderValue::from_str(&disposition(&q.text, ext)) {
+            if let Ok(v) = HeaderValue::from_str(&disposition(&text, ext)) {
                 headers.insert(header::CONTENT_DISPOSITION, v);
             }
             Ok(r)
@@ -459,7 +437,7 @@ fn disposition(query: &str, ext: &str) -> String {
 async fn passage(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let p = Params::read(raw, &["id", "passage", "path", "context", "q"])?;
+            let p = Params::read(raw, &[&["id", "passage", "path", "context", "q"]])?;
             let id = p
                 .text("id")
                 .ok_or_else(|| bad("id: the article's id is required".into()))?
@@ -471,11 +449,12 @@ async fn passage(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respon
             let around = p.number("context", 2, 0, 50)?;
             let path = p.text("path").map(str::to_string);
             // The words to mark only: no filter applies to one article's passages.
-            let compiled = match p.text("q") {
-                Some(_) => read_query_text(&state, p.text("q"), &Params::default())?.compiled,
+            let words = match p.text("q") {
+                Some(_) => Some(read_query_text(&state, p.text("q"), &Params::default())?.node),
                 None => None,
             };
             let found = engine(&state, move |s| {
+                let compiled = words.as_ref().and_then(|n| s.searcher.compile(n));
                 s.searcher
                     .context(&id, path.as_deref(), number, around, compiled.as_ref())
             })
@@ -496,14 +475,11 @@ struct Counted<'a, T> {
     counts: T,
 }
 
-/// `GET /api/trend?q=&by=day|month|year&since=&until=`.
+/// `GET /api/trend?q=&by=day|month|year&since=&until=&source=&author=&folder=`.
 async fn trend(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let p = Params::read(
-                raw,
-                &["q", "by", "since", "until", "source", "author", "folder"],
-            )?;
+            let p = Params::read(raw, &[QUERY, &["by"]])?;
             let by = match p.text("by").unwrap_or("month") {
                 "day" => Period::Day,
                 "month" => Period::Month,
@@ -512,14 +488,16 @@ async fn trend(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response
             };
             let options = p.options(0, 0)?;
             let q = read_query(&state, &p)?;
-            let trend = match q.compiled {
-                Some(c) => engine(&state, move |s| s.searcher.trend(&c, &options, by)).await?,
-                None => crate::search::browse::Trend {
+            let node = q.node;
+            let trend = engine(&state, move |s| match s.searcher.compile(&node) {
+                Some(c) => s.searcher.trend(&c, &options, by),
+                None => Ok(crate::search::browse::Trend {
                     by,
                     buckets: Vec::new(),
                     undated: Default::default(),
-                },
-            };
+                }),
+            })
+            .await?;
             Ok(json(&Counted {
                 query: &q.text,
                 counts: trend,
@@ -529,24 +507,19 @@ async fn trend(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response
     )
 }
 
-/// `GET /api/facets?q=&since=&until=`.
+/// `GET /api/facets?q=&since=&until=&source=&author=&folder=`.
 async fn facets(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let p = Params::read(raw, &["q", "since", "until", "source", "author", "folder"])?;
+            let p = Params::read(raw, &[QUERY])?;
             let options = p.options(0, 0)?;
             let q = read_query(&state, &p)?;
-            let facets = match q.compiled {
-                Some(c) => engine(&state, move |s| s.searcher.facets(&c, &options)).await?,
-                None => crate::search::browse::Facets {
-                    total: 0,
-                    articles: 0,
-                    source: Vec::new(),
-                    author: Vec::new(),
-                    year: Vec::new(),
-                    folder: Vec::new(),
-                },
-            };
+            let node = q.node;
+            let facets = engine(&state, move |s| match s.searcher.compile(&node) {
+                Some(c) => s.searcher.facets(&c, &options),
+                None => Ok(Default::default()),
+            })
+            .await?;
             Ok(json(&Counted {
                 query: &q.text,
                 counts: facets,
