@@ -586,6 +586,47 @@ fn an_update_is_served_within_seconds_and_never_in_part() {
         before["articles"].as_u64().unwrap() + 1
     );
     assert!(served.log.lock().unwrap().contains("now serving commit"));
+
+    // Rebuilt in place with another analyser: what was read goes on being served, and the
+    // server says why it does not move, once.
+    let out = kosearch()
+        .arg("index")
+        .arg("--index")
+        .arg(&index)
+        .args(["--rebuild", "--no-decompound"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let start = Instant::now();
+    while !served
+        .log
+        .lock()
+        .unwrap()
+        .contains("rebuilt with another analyser")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{}",
+            served.log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    let still = served.get(&q).json();
+    assert_eq!(
+        still["total"].as_u64(),
+        Some(hits),
+        "the snapshot read before"
+    );
+    let log = served.log.lock().unwrap().clone();
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.contains("rebuilt with another analyser"))
+            .count(),
+        1,
+        "{log}"
+    );
 }
 
 /// A free TCP port on loopback.

@@ -162,6 +162,24 @@ impl KoIndex {
             .map_err(|e| Error::tantivy(&self.path, e))
     }
 
+    /// Checks that the index on disk was still built as the one opened (`kosearch.json`
+    /// unchanged): an index rebuilt in place with another analyser, dictionary or schema
+    /// cannot be read with this one, and is an [`Error::IndexMismatch`].
+    pub fn same_build(&self) -> Result<()> {
+        let path = self.path.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let now: Option<IndexConfig> = serde_json::from_str(&text).ok();
+        if now.as_ref() == Some(&self.config) {
+            return Ok(());
+        }
+        Err(Error::IndexMismatch {
+            path: self.path.clone(),
+            reason: "it was rebuilt with another analyser, dictionary or schema after it was \
+                     opened"
+                .into(),
+        })
+    }
+
     /// Whether `path` holds a kosearch index.
     pub fn exists(path: &Path) -> bool {
         path.join(CONFIG_FILE).is_file() && path.join("meta.json").is_file()

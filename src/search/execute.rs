@@ -67,12 +67,16 @@ impl Searcher {
     }
 
     /// Moves to the index's last commit, if it is not the one read. Returns whether it moved.
-    /// Searches under way finish on the snapshot they started with.
+    /// Searches under way finish on the snapshot they started with. An index rebuilt with
+    /// another analyser, dictionary or schema is not moved to (an error): the snapshot read
+    /// stays.
     pub fn reload(&self) -> Result<bool> {
         let opstamp = self.ko.commit_opstamp()?;
         if opstamp == self.opstamp.load(Ordering::Acquire) {
             return Ok(false);
         }
+        // Rebuilt in place (`index --rebuild`) with another analyser: not readable with ours.
+        self.ko.same_build()?;
         self.reader
             .reload()
             .map_err(|e| Error::tantivy(&self.ko.path, e))?;

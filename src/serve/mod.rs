@@ -191,28 +191,45 @@ fn watch(state: &State, stop: &AtomicBool, reloaded: impl Fn(Result<u64, String>
         .join(crate::index::aliases::ALIASES_FILE);
     let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let mut seen: Option<SystemTime> = modified(&aliases);
+    // The last problem told: a problem that lasts is told once, not every second.
+    let mut told: Option<String> = None;
     while !stop.load(Ordering::Acquire) {
         std::thread::sleep(Duration::from_secs(1));
-        match state.searcher.reload() {
+        let outcome = match state.searcher.reload() {
             Ok(moved) => {
                 let now = modified(&aliases);
+                let mut outcome = None;
                 if moved || now != seen {
                     seen = now;
                     if let Err(e) = reload_synonyms(state) {
-                        reloaded(Err(format!("expansions not read again: {e}")));
+                        outcome = Some(Err(format!("expansions not read again: {e}")));
                     }
                 }
-                if moved {
-                    reloaded(
-                        state
-                            .searcher
-                            .index()
-                            .commit_opstamp()
-                            .map_err(|e| e.to_string()),
-                    );
+                if moved && outcome.is_none() {
+                    let opstamp = state.searcher.index().commit_opstamp();
+                    outcome = Some(opstamp.map_err(|e| e.to_string()));
                 }
+                outcome
             }
-            Err(e) => reloaded(Err(e.to_string())),
+            // Removed, half rebuilt, or rebuilt with another analyser: the snapshot read
+            // goes on being served.
+            Err(e) => Some(Err(format!(
+                "{e}; still serving the commit read before (restart kosearch serve to read \
+                 an index rebuilt with another analyser)"
+            ))),
+        };
+        match outcome {
+            Some(Err(problem)) => {
+                if told.as_ref() != Some(&problem) {
+                    reloaded(Err(problem.clone()));
+                }
+                told = Some(problem);
+            }
+            Some(Ok(opstamp)) => {
+                reloaded(Ok(opstamp));
+                told = None;
+            }
+            None => {}
         }
     }
 }
