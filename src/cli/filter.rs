@@ -31,16 +31,14 @@ impl FilterArgs {
     /// The query `node` narrowed by `--source`, `--author` and `--folder`
     /// ([`crate::search::query::restrict`]).
     pub fn restrict(&self, node: Node) -> Node {
-        use crate::search::query::FieldName as F;
-        let filters: Vec<(F, &str)> = [
-            (F::Source, &self.source),
-            (F::Author, &self.author),
-            (F::Path, &self.folder),
-        ]
-        .into_iter()
-        .filter_map(|(f, v)| Some((f, v.as_deref().filter(|v| !v.trim().is_empty())?)))
-        .collect();
-        crate::search::query::restrict(node, &filters)
+        crate::search::query::restrict(
+            node,
+            crate::search::query::Filters {
+                source: self.source.as_deref(),
+                author: self.author.as_deref(),
+                folder: self.folder.as_deref(),
+            },
+        )
     }
 
     /// The search options these flags make, with `limit` hits from `offset`:

@@ -407,23 +407,44 @@ pub fn plain_words(query: &str) -> String {
         .join(" ")
 }
 
-/// `node` kept to hits whose `field` holds `value` as a phrase, for each filter: the tree of
-/// `+(node) +field:"value"…`. A field word without `+` only ranks its matches higher; this
-/// is how `--source`, `--author`, `--folder` and the server's filters narrow a search.
-pub fn restrict(node: Node, filters: &[(FieldName, &str)]) -> Node {
-    if filters.is_empty() {
-        return node;
-    }
-    let mut clauses = vec![(Occur::Must, node)];
-    for &(field, value) in filters {
-        clauses.push((
+/// What narrows a query to an outlet, a reporter or a folder (and below); a blank value
+/// narrows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filters<'a> {
+    /// `source:` (`--source`).
+    pub source: Option<&'a str>,
+    /// `author:` (`--author`).
+    pub author: Option<&'a str>,
+    /// `path:` (`--folder`).
+    pub folder: Option<&'a str>,
+}
+
+/// `node` kept to hits whose field holds each filter's value as a phrase: the tree of
+/// `+(node) +source:"…"…`. A field word without `+` only ranks its matches higher; this is
+/// how `--source`, `--author`, `--folder` and the server's filters narrow a search.
+pub fn restrict(node: Node, filters: Filters<'_>) -> Node {
+    let phrases: Vec<(Occur, Node)> = [
+        (FieldName::Source, filters.source),
+        (FieldName::Author, filters.author),
+        (FieldName::Path, filters.folder),
+    ]
+    .into_iter()
+    .filter_map(|(field, value)| {
+        let text = value.filter(|v| !v.trim().is_empty())?.to_string();
+        Some((
             Occur::Must,
             Node::Phrase {
                 field: Some(field),
-                text: value.to_string(),
+                text,
             },
-        ));
+        ))
+    })
+    .collect();
+    if phrases.is_empty() {
+        return node;
     }
+    let mut clauses = vec![(Occur::Must, node)];
+    clauses.extend(phrases);
     Node::Group(clauses)
 }
 

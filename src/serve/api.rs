@@ -92,7 +92,6 @@ fn bad(message: String) -> Refusal {
 }
 
 /// A request's parameters, each allowed once.
-#[derive(Default)]
 struct Params(BTreeMap<String, String>);
 
 impl Params {
@@ -182,19 +181,13 @@ struct Query {
     node: query::Node,
 }
 
-/// The parameters that narrow a search to an outlet, a reporter or a folder, as `--source`,
-/// `--author` and `--folder` do.
-const FILTERS: [&str; 3] = ["source", "author", "folder"];
-
 /// The parameters of a query and the hits it keeps, which every counting endpoint takes.
 const QUERY: &[&str] = &["q", "since", "until", "source", "author", "folder"];
 
+/// The query of `q`, narrowed by `source`, `author` and `folder` as `--source`, `--author`
+/// and `--folder` narrow it (an endpoint that takes none of them gets none).
 fn read_query(state: &super::State, p: &Params) -> Result<Query, Refusal> {
-    read_query_text(state, p.text("q"), p)
-}
-
-fn read_query_text(state: &super::State, text: Option<&str>, p: &Params) -> Result<Query, Refusal> {
-    let Some(text) = text else {
+    let Some(text) = p.text("q") else {
         return Err(bad("q: a query is required".into()));
     };
     let chars = text.chars().count();
@@ -208,15 +201,14 @@ fn read_query_text(state: &super::State, text: Option<&str>, p: &Params) -> Resu
     }
     let node = query::parse(text)
         .map_err(|e| json_error(StatusCode::BAD_REQUEST, &format!("query: {e}"), Some(e.at)))?;
-    use query::FieldName as F;
-    let filters: Vec<(F, &str)> = [F::Source, F::Author, F::Path]
-        .into_iter()
-        .zip(FILTERS)
-        .filter_map(|(f, name)| Some((f, p.text(name)?)))
-        .collect();
+    let filters = query::Filters {
+        source: p.text("source"),
+        author: p.text("author"),
+        folder: p.text("folder"),
+    };
     Ok(Query {
         text: text.to_string(),
-        node: query::restrict(node, &filters),
+        node: query::restrict(node, filters),
     })
 }
 
@@ -450,7 +442,7 @@ async fn passage(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Respon
             let path = p.text("path").map(str::to_string);
             // The words to mark only: no filter applies to one article's passages.
             let words = match p.text("q") {
-                Some(_) => Some(read_query_text(&state, p.text("q"), &Params::default())?.node),
+                Some(_) => Some(read_query(&state, &p)?.node),
                 None => None,
             };
             let found = engine(&state, move |s| {
