@@ -23,11 +23,12 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur as TOccur, Query};
+use tantivy::query::Query;
 use tantivy::schema::Field;
 
 use super::bm25;
-use super::clauses::{Clause, default_fields, shared, term_query, word_query};
+use super::clauses::{Clause, default_fields, shared, word_query};
+use super::plan::Plan;
 use super::query::{FieldName, Node, Occur};
 use super::synonyms::Synonyms;
 use super::words::{self, Analysed};
@@ -45,8 +46,11 @@ pub const PAIR_WEIGHT: f32 = 0.6;
 /// the `bigrams` field (see [`crate::analysis::tokenizer::BigramTokenizer`]).
 pub const BIGRAM_WEIGHT: f32 = 0.2;
 
-/// A query ready to run: the tantivy query and the terms to highlight.
+/// A query ready to run: its plan, the tantivy query built from it, and the terms to
+/// highlight.
 pub struct Compiled {
+    /// The query as data, for other engines ([`crate::export::cluster`]).
+    pub plan: Plan,
     /// The query.
     pub query: Box<dyn Query>,
     /// Index terms of the positive words, for highlighting.
@@ -104,7 +108,7 @@ pub(super) fn compile(
         expansions: Vec::new(),
     };
     let analysed = words::analyse(ko, &mut c.scratch, node);
-    let query = c.node(&analysed, Occur::Should)?;
+    let plan = c.node(&analysed, Occur::Should)?;
     let pairs = proximity_pairs(&analysed);
     let bigrams = query_bigrams(&analysed);
     let f = &ko.fields;
@@ -116,15 +120,16 @@ pub(super) fn compile(
     .into_iter()
     .flatten()
     .collect();
-    let query = if bonuses.is_empty() {
-        query
+    let plan = if bonuses.is_empty() {
+        plan
     } else {
-        let mut clauses = vec![(TOccur::Must, query)];
+        let mut clauses = vec![(Occur::Must, plan)];
         clauses.extend(bonuses);
-        Box::new(BooleanQuery::new(clauses))
+        Plan::Bool(clauses)
     };
     Some(Compiled {
-        query,
+        query: plan.query(f),
+        plan,
         terms: c.terms,
         expansions: c.expansions,
         pairs,
@@ -138,14 +143,13 @@ pub(super) fn compile(
 fn bonus(field: Field, terms: &[String], weight: f32) -> Option<Clause> {
     let clauses: Vec<Clause> = terms
         .iter()
-        .map(|t| (TOccur::Should, term_query(field, t)))
+        .map(|t| (Occur::Should, Plan::term(field, t)))
         .collect();
     (!clauses.is_empty()).then(|| {
-        let q: Box<dyn Query> = Box::new(BoostQuery::new(
-            Box::new(BooleanQuery::new(clauses)),
-            weight,
-        ));
-        (TOccur::Should, q)
+        (
+            Occur::Should,
+            Plan::Boost(Box::new(Plan::Bool(clauses)), weight),
+        )
     })
 }
 
@@ -206,7 +210,7 @@ struct Compiler<'a> {
 impl Compiler<'_> {
     /// A node of the query taking part as `occur` (everything under a negation is negated).
     /// `None` when it has no positive word that yields a term.
-    fn node(&mut self, node: &Analysed<'_>, occur: Occur) -> Option<Box<dyn Query>> {
+    fn node(&mut self, node: &Analysed<'_>, occur: Occur) -> Option<Plan> {
         let positive = occur != Occur::MustNot;
         match node {
             Analysed::Word {
@@ -225,21 +229,16 @@ impl Compiler<'_> {
                     else {
                         continue;
                     };
-                    let t = match o {
-                        Occur::Should => TOccur::Should,
-                        Occur::Must => TOccur::Must,
-                        Occur::MustNot => TOccur::MustNot,
-                    };
-                    has_positive |= t != TOccur::MustNot;
-                    out.push((t, q));
+                    has_positive |= *o != Occur::MustNot;
+                    out.push((*o, q));
                 }
                 if !has_positive {
                     return None;
                 }
-                if out.len() == 1 && out[0].0 != TOccur::MustNot {
+                if out.len() == 1 && out[0].0 != Occur::MustNot {
                     return out.pop().map(|(_, q)| q);
                 }
-                Some(Box::new(BooleanQuery::new(out)))
+                Some(Plan::Bool(out))
             }
         }
     }
@@ -255,7 +254,7 @@ impl Compiler<'_> {
         required: bool,
         phrase: bool,
         positive: bool,
-    ) -> Option<Box<dyn Query>> {
+    ) -> Option<Plan> {
         let f = self.ko.fields;
         if word.fine.is_empty() && word.wholes.is_empty() {
             return None;
@@ -266,14 +265,14 @@ impl Compiler<'_> {
         let strict = required || phrase;
         match field {
             None => {
-                let mut clauses = default_fields(&f, word, strict, 1.0)?;
+                let mut clauses = default_fields(f.text, f.title, word, strict, 1.0)?;
                 if !strict && positive {
                     clauses.extend(self.unknown_word(text, word));
                 }
                 if !phrase {
                     clauses.extend(self.synonyms_of(text, word, positive));
                 }
-                Some(Box::new(BooleanQuery::new(clauses)))
+                Some(Plan::Bool(clauses))
             }
             Some(FieldName::Title) => word_query(f.title, word, strict),
             Some(FieldName::Source) => word_query(f.source, word, strict),
@@ -305,7 +304,8 @@ impl Compiler<'_> {
                 self.expansions.push((text.to_string(), member));
             }
             let weight = EXPANSION_WEIGHT * self.relative_idf(word, &other);
-            if let Some(more) = default_fields(&self.ko.fields, &other, true, weight) {
+            let f = &self.ko.fields;
+            if let Some(more) = default_fields(f.text, f.title, &other, true, weight) {
                 clauses.extend(more);
             }
         }
@@ -337,9 +337,9 @@ impl Compiler<'_> {
             }
         });
         let parts: Vec<&str> = grams.iter().map(String::as_str).collect();
-        let query = shared(&parts, &|g| term_query(f.bigrams, g))?;
+        let query = shared(&parts, &|g| Plan::term(f.bigrams, g))?;
         self.unknown.push((text.to_string(), grams));
-        Some((TOccur::Should, query))
+        Some((Occur::Should, query))
     }
 
     /// How much an expansion may weigh against the word it stands for, at most 1: the word's

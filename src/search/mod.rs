@@ -1,8 +1,9 @@
 //! Search: a query's way from text to ranked passages. [`query`] parses it into a tree;
 //! `words` analyses its words in the context of the whole query; `compile` turns the tree into
-//! a tantivy query ([`Compiled`]), each word through `clauses`, scored by [`bm25`], with
-//! synonyms and mined aliases ([`synonyms`]) and bonuses for terms that stand together and
-//! for shared character bigrams; [`Searcher`] (`execute`) runs it and returns the page of
+//! a query plan ([`plan`], which also becomes a cluster's query) and a tantivy query
+//! ([`Compiled`]), each word through `clauses`, scored by [`bm25`], with synonyms and mined
+//! aliases ([`synonyms`]) and bonuses for terms that stand together and for shared character
+//! bigrams; [`Searcher`] (`execute`) runs it and returns the page of
 //! [`Hit`]s asked for (`hits`), with highlights ([`snippet`]). [`eval`] scores a run against
 //! relevance judgements. [`browse`] counts a query's hits by period, outlet, reporter, year and
 //! folder, and reads the passages around a hit.
@@ -17,6 +18,7 @@ mod compile;
 pub mod eval;
 mod execute;
 mod hits;
+pub mod plan;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
