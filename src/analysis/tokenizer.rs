@@ -111,16 +111,44 @@ pub fn pair_term(a: &str, b: &str) -> String {
     t
 }
 
-/// One indexed term of [`LastTerms`].
-#[derive(Clone, Copy)]
-struct TermSpan {
-    from: usize,
-    to: usize,
-    position: usize,
+/// Where an indexed term stands in its text: what pairing ([`each_pair`]) and telling a
+/// whole from its parts ([`is_whole`]) need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Byte offset of the term's start in the text.
+    pub from: usize,
+    /// Byte offset of its end.
+    pub to: usize,
+    /// Its position.
+    pub position: usize,
     /// A part of the compound or inflected word before it.
-    part: bool,
-    /// Byte range of the term in [`LastTerms::terms`].
-    term: (usize, usize),
+    pub part: bool,
+}
+
+/// Whether the indexed term at `i` of `places` is a compound's or an inflected word's whole:
+/// not a part itself, and followed by its parts. Its parts stand for it in queries, in the
+/// pairs, and (in order, at consecutive positions) in a passage's finest terms.
+pub fn is_whole(places: &[Place], i: usize) -> bool {
+    !places[i].part && places.get(i + 1).is_some_and(|n| n.part)
+}
+
+/// Calls `emit(i, j)` for each ordered pair of `places` (the indexed terms of one text, in
+/// order) that [`PairTokenizer`] indexes: neither a whole ([`is_whole`]), `j` starting after
+/// `i` ends and standing at most [`PAIR_WINDOW`] positions later.
+pub fn each_pair(places: &[Place], mut emit: impl FnMut(usize, usize)) {
+    for (i, a) in places.iter().enumerate() {
+        if is_whole(places, i) {
+            continue;
+        }
+        for (j, b) in places.iter().enumerate().skip(i + 1) {
+            if b.position > a.position + PAIR_WINDOW {
+                break;
+            }
+            if b.from >= a.to && b.position > a.position && !is_whole(places, j) {
+                emit(i, j);
+            }
+        }
+    }
 }
 
 /// The last text the Korean tokenizer analysed on this thread, and its indexed terms.
@@ -130,7 +158,9 @@ struct LastTerms {
     analyzer: usize,
     text: String,
     terms: String,
-    spans: Vec<TermSpan>,
+    places: Vec<Place>,
+    /// Byte range of each term in `terms`.
+    spans: Vec<(usize, usize)>,
 }
 
 impl LastTerms {
@@ -139,22 +169,24 @@ impl LastTerms {
         self.text.clear();
         self.text.push_str(text);
         self.terms.clear();
+        self.places.clear();
         self.spans.clear();
         for (t, &part) in tokens.iter().zip(parts) {
             let start = self.terms.len();
             self.terms.push_str(&t.text);
-            self.spans.push(TermSpan {
+            self.places.push(Place {
                 from: t.offset_from,
                 to: t.offset_to,
                 position: t.position,
                 part,
-                term: (start, self.terms.len()),
             });
+            self.spans.push((start, self.terms.len()));
         }
     }
 
-    fn term(&self, span: &TermSpan) -> &str {
-        &self.terms[span.term.0..span.term.1]
+    fn term(&self, i: usize) -> &str {
+        let (from, to) = self.spans[i];
+        &self.terms[from..to]
     }
 }
 
@@ -202,29 +234,16 @@ impl Tokenizer for PairTokenizer {
         }
         self.pairs.clear();
         LAST.with_borrow(|last| {
-            let spans = &last.spans;
-            // A compound or inflected whole is the term its indexed parts follow. Queries
-            // pair the finest terms, so wholes are left out.
-            let whole = |i: usize| !spans[i].part && spans.get(i + 1).is_some_and(|n| n.part);
-            for (i, a) in spans.iter().enumerate() {
-                if whole(i) {
-                    continue;
-                }
-                for (j, b) in spans.iter().enumerate().skip(i + 1) {
-                    if b.position > a.position + PAIR_WINDOW {
-                        break;
-                    }
-                    if b.from >= a.to && b.position > a.position && !whole(j) {
-                        self.pairs.push(Token {
-                            offset_from: a.from,
-                            offset_to: b.to,
-                            position: a.position,
-                            text: pair_term(last.term(a), last.term(b)),
-                            position_length: 1,
-                        });
-                    }
-                }
-            }
+            let places = &last.places;
+            each_pair(places, |i, j| {
+                self.pairs.push(Token {
+                    offset_from: places[i].from,
+                    offset_to: places[j].to,
+                    position: places[i].position,
+                    text: pair_term(last.term(i), last.term(j)),
+                    position_length: 1,
+                });
+            });
         });
         KoreanTokenStream::over(&mut self.pairs)
     }

@@ -71,6 +71,47 @@ pub struct Args {
     /// Colour matches.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
+    /// Print the query for a cluster loaded from `kosearch export --to` instead of searching:
+    /// `opensearch`, the body of a `_search` request (query DSL, page, order); `quickwit`,
+    /// the query string. With --batch, one `query-id<TAB>query` line per query.
+    #[arg(long, value_enum, value_name = "ENGINE", conflicts_with_all = ["trec", "json", "explain"])]
+    to: Option<Engine>,
+}
+
+/// Engines `--to` writes a query for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// OpenSearch or Elasticsearch: a `_search` request body.
+    Opensearch,
+    /// Quickwit: a query string.
+    Quickwit,
+}
+
+/// The query of `compiled` for `engine` (`--to`), on one line.
+fn foreign_query(
+    engine: Engine,
+    compiled: &crate::search::Compiled,
+    searcher: &Searcher,
+    options: &SearchOptions,
+) -> anyhow::Result<String> {
+    use crate::export::dsl;
+    let fields = &searcher.index().fields;
+    match engine {
+        Engine::Opensearch => {
+            if options.per_article.is_some_and(|n| n > 1) {
+                bail!(
+                    "--to opensearch: --per-article above 1 has no equivalent (collapse keeps one passage per article)"
+                );
+            }
+            Ok(serde_json::to_string(&dsl::opensearch_body(
+                &compiled.plan,
+                fields,
+                options,
+            ))?)
+        }
+        Engine::Quickwit => dsl::quickwit(&compiled.plan, fields, options)
+            .context("--to quickwit: the query has nothing that matches on its own"),
+    }
 }
 
 /// Runs `kosearch search`.
@@ -102,6 +143,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     if args.explain {
         explain(&compiled);
+    }
+    if let Some(engine) = args.to {
+        println!("{}", foreign_query(engine, &compiled, &searcher, &options)?);
+        return Ok(ExitCode::SUCCESS);
     }
     let results = searcher
         .run(&compiled, &options)
@@ -239,6 +284,18 @@ fn run_batch(
         };
         let qid = qid.trim();
         let node = query::parse_or_plain(q).map(|n| args.filter.restrict(n));
+        if let Some(engine) = args.to {
+            // A query with no indexed word has no foreign query either: left out.
+            if let Some(compiled) = node.ok().and_then(|n| searcher.compile(&n)) {
+                writeln!(
+                    out,
+                    "{qid}\t{}",
+                    foreign_query(engine, &compiled, searcher, options)?
+                )?;
+                any = true;
+            }
+            continue;
+        }
         let hits = match node.ok().and_then(|n| searcher.compile(&n)) {
             Some(compiled) => searcher.run(&compiled, options)?.hits,
             None => Vec::new(),

@@ -1,5 +1,7 @@
 //! Hits written for other programs: the JSON object of `search --json` ([`JsonHit`]) and the
-//! formats of `kosearch export` ([`Format`], [`Writer`]).
+//! formats of `kosearch export` ([`Format`], [`Writer`]); an index handed over to an
+//! OpenSearch/Elasticsearch or Quickwit cluster ([`cluster`]) and a query written in their
+//! languages ([`dsl`]).
 //!
 //! Each format is serialised from a dedicated output struct, not from [`Hit`] itself, so a
 //! change to what users read is a visible decision; the README documents the fields.
@@ -11,6 +13,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::search::Hit;
+
+pub mod cluster;
+pub mod dsl;
 
 /// A hit as `search --json` prints it: the documented fields, in this order.
 #[derive(Debug, Serialize)]

@@ -19,7 +19,7 @@ use super::synonyms::Synonyms;
 use super::{bm25, snippet, ties};
 use crate::error::{Error, Result};
 use crate::index::KoIndex;
-use crate::index::schema::KIND_FILE;
+use crate::index::schema::{KIND_FILE, KIND_PASSAGE};
 
 /// Searches one index. One searcher serves many threads: each search reads one snapshot of
 /// the index, and [`Searcher::reload`] moves it to the last commit.
@@ -82,6 +82,58 @@ impl Searcher {
             .map_err(|e| Error::tantivy(&self.ko.path, e))?;
         self.opstamp.store(opstamp, Ordering::Release);
         Ok(true)
+    }
+
+    /// The synonyms and aliases query words are expanded with.
+    pub fn synonyms(&self) -> Arc<Synonyms> {
+        self.synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Every live passage of the index in the index's order, `batch` at a time, each read
+    /// from its stored fields (score 0, rank its place in that order, no highlights). Returns
+    /// how many were handed over.
+    pub fn each_passage(
+        &self,
+        batch: usize,
+        mut f: impl FnMut(Vec<Hit>) -> Result<()>,
+    ) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let err = |e| Error::tantivy(&self.ko.path, e);
+        let kind = Term::from_field_text(self.ko.fields.kind, KIND_PASSAGE);
+        let mut hits = Vec::with_capacity(batch);
+        let mut n = 0;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let index = segment.inverted_index(kind.field()).map_err(err)?;
+            let Some(mut docs) = index
+                .read_postings(&kind, tantivy::schema::IndexRecordOption::Basic)
+                .map_err(|e| Error::io(&self.ko.path, e))?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            use tantivy::DocSet;
+            while docs.doc() != tantivy::TERMINATED {
+                let doc = docs.doc();
+                docs.advance();
+                if alive.is_some_and(|a| a.is_deleted(doc)) {
+                    continue;
+                }
+                let mut h = self.hit(&searcher, 0.0, DocAddress::new(ord as u32, doc))?;
+                n += 1;
+                h.rank = n;
+                hits.push(h);
+                if hits.len() == batch {
+                    f(std::mem::replace(&mut hits, Vec::with_capacity(batch)))?;
+                }
+            }
+        }
+        if !hits.is_empty() {
+            f(hits)?;
+        }
+        Ok(n)
     }
 
     /// The snapshot of the index a search reads.

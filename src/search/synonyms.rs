@@ -137,6 +137,11 @@ impl Synonyms {
         out
     }
 
+    /// The groups, each member as written.
+    pub fn groups(&self) -> &[Vec<String>] {
+        &self.groups
+    }
+
     /// Number of groups.
     pub fn len(&self) -> usize {
         self.groups.len()
