@@ -382,6 +382,15 @@ fn an_export_is_updated_with_changes_and_deletions_and_never_clobbered() {
     assert_success(&export(&[]));
     let before = passages_tsv(&dir);
 
+    // Nothing changed: an update sends nothing.
+    assert_success(&export(&["--since-export"]));
+    let manifest = read_json(&dir.join("kosearch-export.json"));
+    assert_eq!(manifest["passages"], before.len());
+    assert_eq!(manifest["written"], 0);
+    assert_eq!(manifest["deleted"], 0);
+    assert!(data_files(&dir).is_empty());
+    assert_eq!(passages_tsv(&dir), before);
+
     // Exporting again over it asks for --since-export or --force; nothing is touched.
     let out = export(&[]);
     assert_eq!(out.status.code(), Some(2));

@@ -7,7 +7,7 @@
 //     `kosearch search --batch FILE --to opensearch`), searched over the pre-analysed fields
 //     with the exported similarity, analysers and mapping, for `kosearch eval` to score.
 //
-// Usage: CheckExport <export-dir> <queries.dsl.tsv> <run-out>
+// Usage: CheckExport <export-dir> <queries.dsl.tsv | -> <run-out>   (- : no queries)
 // Needs lucene-core, lucene-analyzers-common, lucene-analyzers-nori (Lucene 8) and gson.
 // Written for kosearch's scripts/check-opensearch-export; not a general OpenSearch emulator:
 // it reads the query kinds that kosearch writes (term, match_phrase, bool, dis_max, range
@@ -139,10 +139,14 @@ public class CheckExport {
                 }
             }
         }
-        System.out.printf("passages %d (ids unique)%n", passages);
+        long bytes = 0;
+        for (String f : store.listAll()) bytes += store.fileLength(f);
+        System.out.printf("passages %d (ids unique); Lucene index of the pre-analysed fields %.1f MB, %.0f bytes a passage%n",
+                passages, bytes / 1e6, (double) bytes / Math.max(passages, 1));
         System.out.printf("Nori terms equal to kosearch's: %.1f %% of passages identical; of kosearch's %d terms, Nori has %.1f %%; of Nori's %d, kosearch has %.1f %%%n",
                 100.0 * identical / passages, koTerms, 100.0 * common / koTerms, noriTerms, 100.0 * common / noriTerms);
 
+        if (args[1].equals("-")) return;
         IndexSearcher searcher = new IndexSearcher(DirectoryReader.open(store));
         searcher.setSimilarity(similarity);
         int queries = 0;

@@ -22,9 +22,10 @@
 //! (`_bulk` bodies of at most [`MAX_FILE_BYTES`], `_id` = [`passage_id`]) and `load.sh`;
 //! Quickwit gets `quickwit-index.yaml` and `docs-NNNN.ndjson`. Every export also writes
 //! `kosearch-export.json` (what was exported, from which index, into which files) and
-//! `passages.tsv` (each passage id with a hash of its document), which `--since-export`
-//! reads to write only what changed: new and changed passages, and `delete` actions for the
-//! ones that vanished.
+//! `passages.tsv` (each passage id with a hash of the analyser and of the passage's stored
+//! fields, all its document is made from), which `--since-export` reads to write only what
+//! changed: new and changed passages, and `delete` actions for the ones that vanished. An
+//! unchanged passage is not analysed again, so an update costs what changed.
 //!
 //! The folder is written beside its final place and renamed into it when complete; a
 //! folder that is not empty and holds no export is never written into.
@@ -217,14 +218,16 @@ struct ArticleTerms {
 /// Analyses passages for export; one per thread.
 struct PreAnalyser<'a> {
     ko: &'a KoIndex,
+    /// The analyser's fingerprint, part of every document's hash.
+    fingerprint: &'a str,
     scratch: Scratch,
     terms: Terms,
     last: ArticleTerms,
 }
 
-/// One passage's document, as a cluster stores it.
+/// One passage's stored fields, as a cluster stores them (the first part of its document).
 #[derive(Debug, Serialize)]
-struct Doc<'a> {
+struct Stored<'a> {
     passage_id: &'a str,
     id: &'a str,
     article: &'a str,
@@ -246,6 +249,11 @@ struct Doc<'a> {
     encoding: &'a str,
     record: Option<u64>,
     meta: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// One passage's pre-analysed fields (the rest of its document).
+#[derive(Debug, Serialize)]
+struct Analysed<'a> {
     ko_text: Vec<String>,
     ko_title: &'a [String],
     ko_source: &'a [String],
@@ -309,9 +317,10 @@ fn opensearch_properties() -> Value {
 }
 
 impl<'a> PreAnalyser<'a> {
-    fn new(ko: &'a KoIndex) -> Self {
+    fn new(ko: &'a KoIndex, fingerprint: &'a str) -> Self {
         PreAnalyser {
             ko,
+            fingerprint,
             scratch: Scratch::default(),
             terms: Terms::default(),
             last: ArticleTerms::default(),
@@ -330,8 +339,50 @@ impl<'a> PreAnalyser<'a> {
         }
     }
 
-    /// One passage's document as a JSON line (no newline).
-    fn document(&mut self, h: &Hit, id: &str) -> Result<Vec<u8>> {
+    /// One passage's document as a JSON line (no newline), with the hash that
+    /// `passages.tsv` keeps: of the analyser and the passage's stored fields, which is all
+    /// its document is made from. `None` for the document when `previous` (the last
+    /// export's hashes) holds the same hash: the passage is unchanged, and not analysed.
+    fn document(
+        &mut self,
+        h: &Hit,
+        id: &str,
+        previous: Option<&HashMap<String, String>>,
+    ) -> Result<(String, Option<Vec<u8>>)> {
+        let json_err = |e: serde_json::Error| Error::Schema(format!("passage {id}: {e}"));
+        let stored = Stored {
+            passage_id: id,
+            id: &h.id,
+            article: &h.article,
+            path: &h.path,
+            title: &h.title,
+            text: &h.text,
+            date: h.date.as_deref().filter(|d| is_day(d)),
+            source: h.source.as_deref(),
+            author: h.author.as_deref(),
+            url: h.url.as_deref(),
+            passage: h.passage,
+            passages: h.passages,
+            byte_start: h.byte_start,
+            byte_end: h.byte_end,
+            char_start: h.char_start,
+            char_end: h.char_end,
+            page: h.page,
+            format: &h.format,
+            encoding: &h.encoding,
+            record: h.record,
+            meta: &h.meta,
+        };
+        let mut doc = serde_json::to_vec(&stored).map_err(json_err)?;
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.fingerprint.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(&doc);
+        let hash = hasher.finalize().to_hex()[..32].to_string();
+        if previous.and_then(|p| p.get(id)) == Some(&hash) {
+            return Ok((hash, None));
+        }
+
         if self.last.article != h.article || self.last.article.is_empty() {
             let path = path_terms(self.ko, &h.path);
             self.last = ArticleTerms {
@@ -359,28 +410,7 @@ impl<'a> PreAnalyser<'a> {
                 v
             }
         };
-        let doc = Doc {
-            passage_id: id,
-            id: &h.id,
-            article: &h.article,
-            path: &h.path,
-            title: &h.title,
-            text: &h.text,
-            date: h.date.as_deref().filter(|d| is_day(d)),
-            source: h.source.as_deref(),
-            author: h.author.as_deref(),
-            url: h.url.as_deref(),
-            passage: h.passage,
-            passages: h.passages,
-            byte_start: h.byte_start,
-            byte_end: h.byte_end,
-            char_start: h.char_start,
-            char_end: h.char_end,
-            page: h.page,
-            format: &h.format,
-            encoding: &h.encoding,
-            record: h.record,
-            meta: &h.meta,
+        let analysed = Analysed {
             ko_text,
             ko_title: &self.last.title,
             ko_source: &self.last.source,
@@ -389,7 +419,12 @@ impl<'a> PreAnalyser<'a> {
             ko_pairs: self.terms.pairs(),
             ko_bigrams: grams,
         };
-        serde_json::to_vec(&doc).map_err(|e| Error::Schema(format!("passage {id}: {e}")))
+        // One object: the stored fields' `{…}` and the analysed fields' `{…}` joined.
+        let more = serde_json::to_vec(&analysed).map_err(json_err)?;
+        doc.pop();
+        doc.push(b',');
+        doc.extend_from_slice(&more[1..]);
+        Ok((hash, Some(doc)))
     }
 }
 
@@ -528,6 +563,10 @@ fn unescape_id(s: &str) -> String {
     out
 }
 
+/// One passage as exported: its id, its hash, and its document unless it is unchanged since
+/// the last export.
+type Exported = (String, String, Option<Vec<u8>>);
+
 /// Which passages an export holds.
 pub enum Passages<'a> {
     /// Every passage of the index.
@@ -572,39 +611,40 @@ pub fn export(
         std::fs::File::create(&ids_path).map_err(|e| Error::io(&ids_path, e))?,
     );
     let mut summary = Summary::default();
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: std::collections::HashSet<String> = Default::default();
     let mut previous = previous;
+    let fingerprint = ko.analyzer.fingerprint();
     let mut batch_out = |hits: Vec<Hit>| -> Result<()> {
         use rayon::prelude::*;
-        let docs: Vec<Result<(String, Vec<u8>)>> = hits
+        let before = previous.as_ref();
+        let docs: Vec<Result<Exported>> = hits
             .par_iter()
             .map_init(
-                || PreAnalyser::new(ko),
+                || PreAnalyser::new(ko, &fingerprint),
                 |pre, h| {
                     let id = passage_id(&h.article, h.passage);
-                    let doc = pre.document(h, &id)?;
-                    Ok((id, doc))
+                    let (hash, doc) = pre.document(h, &id, before)?;
+                    Ok((id, hash, doc))
                 },
             )
             .collect();
         for (h, doc) in hits.iter().zip(docs) {
-            let (id, doc) = doc?;
+            let (id, hash, doc) = doc?;
             summary.passages += 1;
             summary.text_bytes += h.text.len() as u64;
-            if seen.insert(id.clone(), ()).is_some() {
+            if !seen.insert(id.clone()) {
                 return Err(Error::Schema(format!(
                     "two passages have the id {id:?}: the index holds one article twice"
                 )));
             }
-            let hash = blake3::hash(&doc).to_hex()[..32].to_string();
             writeln!(ids, "{}\t{hash}", escape_id(&id)).map_err(|e| Error::io(&ids_path, e))?;
-            let unchanged = previous
-                .as_mut()
-                .and_then(|p| p.remove(&id))
-                .is_some_and(|old| old == hash);
-            if unchanged {
-                continue;
+            if let Some(p) = previous.as_mut() {
+                p.remove(&id);
             }
+            // Unchanged since the last export.
+            let Some(doc) = doc else {
+                continue;
+            };
             let mut lines = Vec::with_capacity(doc.len() + id.len() + 40);
             if target == Target::OpenSearch {
                 serde_json::to_writer(&mut lines, &json!({"index": {"_id": id}}))

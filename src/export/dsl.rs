@@ -5,8 +5,9 @@
 //!
 //! OpenSearch keeps the plan's structure and weights: a term is a `term` query, a phrase a
 //! `match_phrase`, a group a `bool`, alternatives a `dis_max`, a weight a `boost`. One thing
-//! it cannot say: a word scored over the text and the title together (BM25F,
-//! [`Plan::TextAndTitle`]); it becomes the better of the word's score in each (`dis_max`).
+//! it cannot say before OpenSearch 3.2 (`combined_fields`): a word scored over the text and
+//! the title together (BM25F, [`Plan::TextAndTitle`]); it becomes what every version runs,
+//! the better of the word's score in each (`dis_max`).
 //! Measured with `scripts/check-opensearch-export` (Lucene 8 over the export, KorQuAD, 3,025
 //! questions): MRR@10 0.9617 with `dis_max`, against 0.9577 for the sum (`bool.should`),
 //! 0.9578 for the sum with the title at half weight and 0.9604 for `dis_max` with a
