@@ -345,26 +345,11 @@ fn a_quickwit_export_has_a_config_that_names_every_field() {
     assert!(!dir.join("load.sh").exists());
 }
 
-/// Copies the sample articles of one folder into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn an_export_is_updated_with_changes_and_deletions_and_never_clobbered() {
     let tmp = tempfile::tempdir().unwrap();
     let articles = tmp.path().join("articles");
-    copy_tree(Path::new("data/articles/gpu"), &articles);
+    common::copy_tree(Path::new("data/articles/gpu"), &articles);
     let index = tmp.path().join("idx");
     build_index(&articles, &index);
     let dir = tmp.path().join("os");
