@@ -31,16 +31,6 @@ pub enum Format {
     Json,
 }
 
-/// Clusters an index can be handed over to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Target {
-    /// OpenSearch or Elasticsearch with the analysis-nori plugin: index.json, bulk files,
-    /// load.sh.
-    Opensearch,
-    /// Quickwit: an index config and NDJSON files.
-    Quickwit,
-}
-
 /// Arguments of `kosearch export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -89,7 +79,8 @@ pub struct Args {
     #[arg(short = 'n', long, value_name = "N")]
     limit: Option<usize>,
     /// Replace the output file if it exists, keeping its mode and owner (through a symbolic
-    /// link, the file it points to is replaced and the link kept).
+    /// link, the file it points to is replaced and the link kept); with --to, replace the
+    /// export in DIR.
     #[arg(long)]
     force: bool,
     /// Start a CSV file with a UTF-8 byte-order mark, so that Excel shows Hangul.
