@@ -47,6 +47,13 @@ fn run(args: &[&str], index: &Path) -> Output {
         .unwrap()
 }
 
+/// `kosearch export --to TARGET DIR ARGS…` over `index`.
+fn export_to(target: &str, dir: &Path, args: &[&str], index: &Path) -> Output {
+    let mut all = vec!["export", "--to", target, dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(&all, index)
+}
+
 /// The passages an index holds, from `kosearch check`.
 fn passage_count(index: &Path) -> usize {
     let out = run(&["check"], index);
@@ -140,19 +147,18 @@ fn an_opensearch_export_reads_back_strictly() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("os");
     let max = 60_000;
-    let out = run(
+    let max_bytes = max.to_string();
+    let out = export_to(
+        "opensearch",
+        &dir,
         &[
-            "export",
-            "--to",
-            "opensearch",
-            dir.to_str().unwrap(),
             "--all",
             "--shards",
             "3",
             "--replicas",
             "0",
             "--max-file-bytes",
-            &max.to_string(),
+            &max_bytes,
         ],
         sample_index(),
     );
@@ -288,17 +294,7 @@ fn an_opensearch_export_reads_back_strictly() {
 fn a_quickwit_export_has_a_config_that_names_every_field() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("qw");
-    let out = run(
-        &[
-            "export",
-            "--to",
-            "quickwit",
-            dir.to_str().unwrap(),
-            "GPU",
-            "가격",
-        ],
-        sample_index(),
-    );
+    let out = export_to("quickwit", &dir, &["GPU", "가격"], sample_index());
     assert_success(&out);
     let yaml = std::fs::read_to_string(dir.join("quickwit-index.yaml")).unwrap();
     let docs = yaml_rust2::YamlLoader::load_from_str(&yaml).unwrap();
@@ -354,15 +350,9 @@ fn an_export_is_updated_with_changes_and_deletions_and_never_clobbered() {
     build_index(&articles, &index);
     let dir = tmp.path().join("os");
     let export = |extra: &[&str]| {
-        let mut args = vec![
-            "export",
-            "--to",
-            "opensearch",
-            dir.to_str().unwrap(),
-            "--all",
-        ];
+        let mut args = vec!["--all"];
         args.extend_from_slice(extra);
-        run(&args, &index)
+        export_to("opensearch", &dir, &args, &index)
     };
     assert_success(&export(&[]));
     let before = passages_tsv(&dir);
@@ -389,16 +379,7 @@ fn an_export_is_updated_with_changes_and_deletions_and_never_clobbered() {
     let other = tmp.path().join("other");
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
-    let out = run(
-        &[
-            "export",
-            "--to",
-            "opensearch",
-            other.to_str().unwrap(),
-            "--all",
-        ],
-        &index,
-    );
+    let out = export_to("opensearch", &other, &["--all"], &index);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no kosearch export"));
     assert_eq!(std::fs::read_dir(&other).unwrap().count(), 1);
@@ -531,12 +512,10 @@ fn load_sh_creates_the_index_sends_every_file_and_stops_at_an_error() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("os");
-    assert_success(&run(
+    assert_success(&export_to(
+        "opensearch",
+        &dir,
         &[
-            "export",
-            "--to",
-            "opensearch",
-            dir.to_str().unwrap(),
             "--all",
             "--index-name",
             "news-2026",
@@ -673,16 +652,7 @@ fn tokens(s: &str) -> Vec<String> {
 fn the_query_dsl_matches_the_passages_kosearch_matches() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("os");
-    assert_success(&run(
-        &[
-            "export",
-            "--to",
-            "opensearch",
-            dir.to_str().unwrap(),
-            "--all",
-        ],
-        sample_index(),
-    ));
+    assert_success(&export_to("opensearch", &dir, &["--all"], sample_index()));
     let docs = exported_documents(&dir);
     let queries: &[&[&str]] = &[
         &["GPU 가격"],
