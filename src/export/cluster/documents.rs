@@ -38,8 +38,12 @@ impl Terms {
         });
     }
 
-    /// The field's values: the finest terms, then the wholes (when there are any).
+    /// The field's values: the finest terms, then the wholes (when there are any); none for
+    /// a text without indexed terms.
     fn values(&self) -> Vec<String> {
+        if self.terms.is_empty() {
+            return Vec::new();
+        }
         let (mut finest, mut wholes) = (String::new(), String::new());
         for (i, t) in self.terms.iter().enumerate() {
             let out = if is_whole(&self.places, i) {
@@ -147,12 +151,7 @@ impl<'a> PreAnalyser<'a> {
     fn values_of(&mut self, text: &str) -> Vec<String> {
         self.terms
             .analyse(&self.ko.analyzer, &mut self.scratch, text);
-        let v = self.terms.values();
-        if v.len() == 1 && v[0].is_empty() {
-            Vec::new()
-        } else {
-            v
-        }
+        self.terms.values()
     }
 
     /// One passage's document as a JSON line (no newline), with the hash that
@@ -221,16 +220,8 @@ impl<'a> PreAnalyser<'a> {
             }
             grams.push_str(g);
         });
-        let ko_text = {
-            let v = self.terms.values();
-            if v.len() == 1 && v[0].is_empty() {
-                Vec::new()
-            } else {
-                v
-            }
-        };
         let analysed = Analysed {
-            ko_text,
+            ko_text: self.terms.values(),
             ko_title: &self.last.title,
             ko_source: &self.last.source,
             ko_author: &self.last.author,
