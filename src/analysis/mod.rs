@@ -15,6 +15,7 @@
 
 pub mod lattice;
 pub mod normalize;
+pub mod stored;
 pub mod terms;
 pub mod tokenizer;
 pub mod userdic;

@@ -4,17 +4,25 @@
 //! inflected ones, lower-cased, with byte offsets into the original text (highlighting uses
 //! them) and positions for phrase queries.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use super::stored::{self, Encoder, StoredToken};
 use super::{Analyzer, Scratch, TokenKind};
 
 /// A tantivy tokenizer over an [`Analyzer`]. Cloning is cheap: the analyser is shared, the
 /// work buffers are per clone (tantivy clones one per indexing thread).
 pub struct KoreanTokenizer {
     analyzer: Arc<Analyzer>,
+    /// Where the tables of passages analysed before indexing wait.
+    tables: Arc<Tables>,
+    /// Buffer for decoding tables.
+    implied: String,
+    /// The last short text analysed, with its tokens.
+    recent: Option<Recent>,
     scratch: Scratch,
     tokens: Vec<Token>,
     /// For each of `tokens`, whether it is a part of the compound or inflected word before.
@@ -23,15 +31,23 @@ pub struct KoreanTokenizer {
 
 impl Clone for KoreanTokenizer {
     fn clone(&self) -> Self {
-        KoreanTokenizer::new(self.analyzer.clone())
+        KoreanTokenizer::with_tables(self.analyzer.clone(), self.tables.clone())
     }
 }
 
 impl KoreanTokenizer {
     /// A tokenizer over `analyzer`.
     pub fn new(analyzer: Arc<Analyzer>) -> Self {
+        Self::with_tables(analyzer, Arc::default())
+    }
+
+    /// A tokenizer over `analyzer` that takes the tokens of texts handed over to `tables`.
+    pub fn with_tables(analyzer: Arc<Analyzer>, tables: Arc<Tables>) -> Self {
         KoreanTokenizer {
             analyzer,
+            tables,
+            implied: String::new(),
+            recent: None,
             scratch: Scratch::default(),
             tokens: Vec::new(),
             parts: Vec::new(),
@@ -39,17 +55,22 @@ impl KoreanTokenizer {
     }
 }
 
-/// Registers the Korean analyser with an index under [`super::ANALYZER_NAME`], its pair
-/// tokenizer under [`PAIR_ANALYZER`] and the bigram tokenizer under [`BIGRAM_ANALYZER`].
+/// Registers the Korean analyser with an index under [`super::ANALYZER_NAME`] (taking the
+/// tokens of passages handed over to `tables`), its pair tokenizer under [`PAIR_ANALYZER`]
+/// and the bigram tokenizer under [`BIGRAM_ANALYZER`].
 ///
 /// Returns the count of texts the bigram tokenizer has taken, over all its clones: one per
 /// passage indexed, which lets a writer see how far tantivy's threads have got.
-pub fn register(index: &tantivy::Index, analyzer: Arc<Analyzer>) -> Arc<AtomicU64> {
+pub fn register(
+    index: &tantivy::Index,
+    analyzer: Arc<Analyzer>,
+    tables: Arc<Tables>,
+) -> Arc<AtomicU64> {
     let bigrams = BigramTokenizer::default();
     let streams = bigrams.streams.clone();
     index.tokenizers().register(
         super::ANALYZER_NAME,
-        TextAnalyzer::from(KoreanTokenizer::new(analyzer.clone())),
+        TextAnalyzer::from(KoreanTokenizer::with_tables(analyzer.clone(), tables)),
     );
     index.tokenizers().register(
         PAIR_ANALYZER,
@@ -77,6 +98,67 @@ impl Tokenizer for KoreanTokenizer {
         self.tokens.clear();
         self.parts.clear();
         let (tokens, parts) = (&mut self.tokens, &mut self.parts);
+        let table = self.tables.take(text);
+        let read = table.is_some_and(|table| {
+            let mut implied = std::mem::take(&mut self.implied);
+            let read = stored::decode(text, &table, &mut implied, |t| {
+                parts.push(t.part);
+                tokens.push(Token {
+                    offset_from: t.start,
+                    offset_to: t.end,
+                    position: t.position,
+                    text: t.term.to_string(),
+                    // Not kept in tables; tantivy does not read it.
+                    position_length: 1,
+                });
+            });
+            self.implied = implied;
+            read.is_ok()
+        });
+        if !read {
+            // Not handed over (or, never in practice, a table that does not fit the text).
+            tokens.clear();
+            parts.clear();
+            match &self.recent {
+                Some(r) if r.text == text => {
+                    self.tokens.extend_from_slice(&r.tokens);
+                    self.parts.extend_from_slice(&r.parts);
+                }
+                _ => {
+                    self.analyze(text);
+                    if text.len() <= RECENT_MAX {
+                        let r = self.recent.get_or_insert_with(Recent::default);
+                        r.text.clear();
+                        r.text.push_str(text);
+                        r.tokens.clone_from(&self.tokens);
+                        r.parts.clone_from(&self.parts);
+                    }
+                }
+            }
+        }
+        let by = Arc::as_ptr(&self.analyzer) as usize;
+        LAST.with_borrow_mut(|last| last.record(by, text, &self.tokens, &self.parts));
+        KoreanTokenStream::over(&mut self.tokens)
+    }
+}
+
+/// Longest text whose tokens a [`KoreanTokenizer`] keeps for the next call: every passage
+/// of an article repeats its title, outlet and reporter, and tantivy gives each field its own
+/// tokenizer, so a title is analysed once per article and not once per passage.
+const RECENT_MAX: usize = 1024;
+
+/// A short text and its tokens (see [`RECENT_MAX`]).
+#[derive(Default)]
+struct Recent {
+    text: String,
+    tokens: Vec<Token>,
+    parts: Vec<bool>,
+}
+
+impl KoreanTokenizer {
+    /// Fills `tokens` and `parts` by analysing `text`.
+    fn analyze(&mut self, text: &str) {
+        let (tokens, parts) = (&mut self.tokens, &mut self.parts);
         self.analyzer.analyze(text, &mut self.scratch, |t| {
             if t.indexed {
                 parts.push(t.kind == TokenKind::Part);
@@ -89,9 +171,6 @@ impl Tokenizer for KoreanTokenizer {
                 });
             }
         });
-        let by = Arc::as_ptr(&self.analyzer) as usize;
-        LAST.with_borrow_mut(|last| last.record(by, text, &self.tokens, &self.parts));
-        KoreanTokenStream::over(&mut self.tokens)
     }
 }
 
@@ -149,6 +228,83 @@ pub fn each_pair(places: &[Place], mut emit: impl FnMut(usize, usize)) {
             }
         }
     }
+}
+
+thread_local! {
+    /// The work buffers of [`passage_table`] on this thread.
+    static PASSAGE: std::cell::RefCell<(Scratch, Encoder)> = std::cell::RefCell::default();
+}
+
+/// Analyses a passage once and writes its indexed tokens to `out` as a token table
+/// ([`super::stored`]): what the index stores beside the passage, and what its `text` and
+/// `pairs` tokens are made from ([`passage_tokens`]), so that no field analyses it again.
+pub fn passage_table(analyzer: &Analyzer, text: &str, out: &mut Vec<u8>) {
+    PASSAGE.with_borrow_mut(|(scratch, encoder)| {
+        encoder.start(out);
+        analyzer.analyze(text, scratch, |t| {
+            if t.indexed {
+                let token = StoredToken {
+                    start: t.start,
+                    end: t.end,
+                    position: t.position,
+                    part: t.kind == TokenKind::Part,
+                    term: t.term,
+                };
+                encoder.push(text, token, out);
+            }
+        });
+    });
+}
+
+/// Token tables of passages on their way from the reader threads, which analyse them
+/// ([`passage_table`]), to tantivy's indexing threads, whose [`KoreanTokenizer`] takes a
+/// passage's tokens from its table instead of analysing it again. Keyed by the hash of the
+/// text, so a tokenizer finds the table of exactly the text it is given; a text not handed
+/// over (a title, a query) is analysed as usual. One per index, shared by its tokenizers.
+#[derive(Default)]
+pub struct Tables {
+    /// By the text's hash: its table, and how many passages with that text are on their way.
+    waiting: Mutex<HashMap<[u8; 16], Waiting>>,
+    /// Whether `waiting` may hold anything: spares the lock where nothing was handed over.
+    used: AtomicBool,
+}
+
+impl Tables {
+    /// Hands over the table of a passage that is about to be indexed.
+    pub fn hand_over(&self, text: &str, table: &[u8]) {
+        self.used.store(true, Ordering::Relaxed);
+        let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = waiting
+            .entry(text_key(text))
+            .or_insert_with(|| (Arc::from(table), 0));
+        entry.1 += 1;
+    }
+
+    /// The table handed over for `text`, if any, taken.
+    fn take(&self, text: &str) -> Option<Arc<[u8]>> {
+        if !self.used.load(Ordering::Relaxed) {
+            return None;
+        }
+        let key = text_key(text);
+        let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = waiting.get_mut(&key)?;
+        let table = entry.0.clone();
+        entry.1 -= 1;
+        if entry.1 == 0 {
+            waiting.remove(&key);
+        }
+        Some(table)
+    }
+}
+
+/// A table handed over, and how many passages with its text are on their way.
+type Waiting = (Arc<[u8]>, usize);
+
+fn text_key(text: &str) -> [u8; 16] {
+    let hash = blake3::hash(text.as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&hash.as_bytes()[..16]);
+    key
 }
 
 /// The last text the Korean tokenizer analysed on this thread, and its indexed terms.
@@ -414,6 +570,45 @@ mod tests {
         stream_texts(&mut ko, "전혀 다른 글");
         assert_eq!(stream_texts(&mut pairs, text), expected);
         assert!(stream_texts(&mut pairs, "").is_empty());
+    }
+
+    #[test]
+    fn a_text_handed_over_is_read_from_its_table_to_the_same_tokens() {
+        let dict = Arc::new(KoDictionary::open_default().unwrap());
+        let analyzer = Arc::new(Analyzer::new(dict, AnalyzerConfig::default()).unwrap());
+        let tables = Arc::new(Tables::default());
+        let mut plain = KoreanTokenizer::new(analyzer.clone());
+        let mut handed = KoreanTokenizer::with_tables(analyzer.clone(), tables.clone());
+        let mut pairs = PairTokenizer::new(analyzer.clone());
+        let full = |t: &mut KoreanTokenizer, text: &str| {
+            let mut s = t.token_stream(text);
+            let mut out = Vec::new();
+            while s.advance() {
+                let k = s.token();
+                out.push((k.text.clone(), k.position, k.offset_from, k.offset_to));
+            }
+            out
+        };
+        let texts = [
+            "GPU 가격이 크게 올랐다",
+            "해외여행 비용과 ＡＩ 대한민국",
+            "",
+        ];
+        for text in texts {
+            let mut table = Vec::new();
+            passage_table(&analyzer, text, &mut table);
+            // Handed over twice (two passages with the same text): read twice, then analysed.
+            tables.hand_over(text, &table);
+            tables.hand_over(text, &table);
+            let want = full(&mut plain, text);
+            let want_pairs = stream_texts(&mut pairs, text);
+            for _ in 0..3 {
+                assert_eq!(full(&mut handed, text), want, "{text:?}");
+                assert_eq!(stream_texts(&mut pairs, text), want_pairs, "{text:?}");
+            }
+            assert!(tables.take(text).is_none());
+        }
+        assert!(tables.waiting.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -275,6 +275,7 @@ mod tests {
             encoding: "utf-8".into(),
             record: None,
             meta: BTreeMap::new(),
+            tokens: None,
         }
     }
 

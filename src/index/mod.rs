@@ -24,6 +24,7 @@ use std::sync::atomic::AtomicU64;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 
+use crate::analysis::tokenizer::Tables;
 use crate::analysis::userdic::UserDictionary;
 use crate::analysis::{Analyzer, AnalyzerConfig};
 use crate::dictionary::KoDictionary;
@@ -90,6 +91,9 @@ pub struct KoIndex {
     /// Passages tantivy's writer threads have analysed so far in this process (for pacing
     /// the writer, see [`update`]).
     pub analysed_passages: Arc<AtomicU64>,
+    /// Token tables of passages analysed by the reader threads, waiting for tantivy's
+    /// tokenizers (see [`update`]).
+    pub tables: Arc<Tables>,
 }
 
 impl std::fmt::Debug for KoIndex {
@@ -119,8 +123,12 @@ fn recorded_analyzer(config: &IndexConfig, dict: Arc<KoDictionary>) -> Result<An
 
 /// Registers kosearch's analysers on `index`; returns the count of passages they have taken
 /// (see [`crate::analysis::tokenizer::register`]).
-fn register_analyzers(index: &tantivy::Index, analyzer: Arc<Analyzer>) -> Arc<AtomicU64> {
-    let passages = crate::analysis::tokenizer::register(index, analyzer);
+fn register_analyzers(
+    index: &tantivy::Index,
+    analyzer: Arc<Analyzer>,
+    tables: Arc<Tables>,
+) -> Arc<AtomicU64> {
+    let passages = crate::analysis::tokenizer::register(index, analyzer, tables);
     index.tokenizers().register(
         PATH_ANALYZER,
         TextAnalyzer::builder(SimpleTokenizer::default())
@@ -147,7 +155,7 @@ impl KoIndex {
                 let dir = readonly::ReadOnlyDirectory::open(&self.path)
                     .map_err(|e| Error::tantivy(&self.path, e))?;
                 let index = tantivy::Index::open(dir).map_err(|e| Error::tantivy(&self.path, e))?;
-                register_analyzers(&index, self.analyzer.clone());
+                register_analyzers(&index, self.analyzer.clone(), self.tables.clone());
                 build(&index)
             }
             other => other,
@@ -224,7 +232,8 @@ impl KoIndex {
         }
         let fields = Fields::new(&index.schema())?;
         let analyzer = Arc::new(analyzer);
-        let analysed_passages = register_analyzers(&index, analyzer.clone());
+        let tables = Arc::<Tables>::default();
+        let analysed_passages = register_analyzers(&index, analyzer.clone(), tables.clone());
         Ok(KoIndex {
             index,
             path: path.to_path_buf(),
@@ -232,6 +241,7 @@ impl KoIndex {
             fields,
             analyzer,
             analysed_passages,
+            tables,
         })
     }
 

@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, SchemaBuilder, TextFieldIndexing, TextOptions,
+    BytesOptions, Field, IndexRecordOption, NumericOptions, Schema, SchemaBuilder,
+    TextFieldIndexing, TextOptions,
 };
 
 use crate::error::{Error, Result};
@@ -36,7 +37,7 @@ pub struct SchemaSpec {
 pub struct FieldSpec {
     /// Field name.
     pub name: String,
-    /// `text`, `u64` or `i64`.
+    /// `text`, `u64`, `i64` or `bytes`.
     #[serde(rename = "type")]
     pub kind: FieldKind,
     /// Analyser of a text field: `ko`, `path`, `raw`.
@@ -68,6 +69,8 @@ pub enum FieldKind {
     U64,
     /// Signed integer.
     I64,
+    /// Bytes, stored as they are.
+    Bytes,
 }
 
 /// What a text field's postings record.
@@ -140,6 +143,19 @@ impl SchemaSpec {
                         b.add_i64_field(&f.name, opts);
                     }
                 }
+                FieldKind::Bytes => {
+                    let mut opts = BytesOptions::default();
+                    if f.indexed {
+                        opts = opts.set_indexed();
+                    }
+                    if f.stored {
+                        opts = opts.set_stored();
+                    }
+                    if f.fast {
+                        opts = opts.set_fast();
+                    }
+                    b.add_bytes_field(&f.name, opts);
+                }
             }
         }
         Ok(b.build())
@@ -157,6 +173,8 @@ pub struct Fields {
     pub id: Field,
     pub title: Field,
     pub text: Field,
+    /// Each passage's indexed tokens ([`crate::analysis::stored`]).
+    pub tokens: Field,
     /// Ordered pairs of nearby text terms ([`crate::analysis::tokenizer::PairTokenizer`]).
     pub pairs: Field,
     /// Character bigrams of the text ([`crate::analysis::tokenizer::BigramTokenizer`]).
@@ -205,6 +223,7 @@ impl Fields {
             id: f("id")?,
             title: f("title")?,
             text: f("text")?,
+            tokens: f("tokens")?,
             pairs: f("pairs")?,
             bigrams: f("bigrams")?,
             source: f("source")?,
@@ -242,7 +261,7 @@ mod tests {
         Fields::new(&schema).unwrap();
         // Pinned: a schema change is a visible decision (bump `version`, update this list).
         let names: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(spec.version, 5);
+        assert_eq!(spec.version, 6);
         assert_eq!(
             names,
             [
@@ -253,6 +272,7 @@ mod tests {
                 "id",
                 "title",
                 "text",
+                "tokens",
                 "pairs",
                 "bigrams",
                 "source",

@@ -28,6 +28,7 @@ use tantivy::{IndexWriter, Term};
 
 use super::KoIndex;
 use super::schema::{KIND_FILE, KIND_PASSAGE};
+use crate::analysis::tokenizer;
 use crate::error::{Error, Result};
 use crate::ingest::decode::Encoding;
 use crate::ingest::parse::ParseOptions;
@@ -811,9 +812,16 @@ fn article_docs(
         doc.add_text(f.article, &article_key);
         doc.add_text(f.id, &id);
         doc.add_text(f.title, &title);
-        doc.add_text(f.text, split.passage_text(p));
-        doc.add_text(f.pairs, split.passage_text(p));
-        doc.add_text(f.bigrams, split.passage_text(p));
+        // Analysed here, on a reader thread, once: the `text` and `pairs` tokenizers take the
+        // tokens from the table handed over, and the table is stored for highlights.
+        let text = split.passage_text(p);
+        let mut table = Vec::new();
+        tokenizer::passage_table(&ko.analyzer, text, &mut table);
+        ko.tables.hand_over(text, &table);
+        doc.add_text(f.text, text);
+        doc.add_bytes(f.tokens, &table);
+        doc.add_text(f.pairs, text);
+        doc.add_text(f.bigrams, text);
         for (field, value) in [
             (f.source, &article.source),
             (f.author, &article.author),

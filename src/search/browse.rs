@@ -599,7 +599,10 @@ impl Searcher {
             };
             let body = text(f.text).unwrap_or_default();
             let highlights = match &marks {
-                Some(m) => snippet::highlights(&ko.analyzer, &body, m),
+                Some(m) => {
+                    let table = super::hits::token_table(&doc, f);
+                    snippet::highlights(&ko.analyzer, &body, table.as_deref(), m)
+                }
                 None => Vec::new(),
             };
             let c = context.get_or_insert_with(|| Context {

@@ -195,7 +195,7 @@ impl Searcher {
         let start = options.offset.min(end);
         let marks = options.highlights.then(|| compiled.marks());
         let mut n = 0;
-        // A batch at a time: its documents read in order, its highlights found on all cores.
+        // A batch at a time: its documents read in order, then its highlights.
         for (b, batch) in ranked[start..end].chunks(256).enumerate() {
             for h in self.load(&searcher, marks.as_deref(), batch, start + b * 256)? {
                 f(h)?;
@@ -206,8 +206,8 @@ impl Searcher {
     }
 
     /// The hits of `ranked`, the first at rank `before + 1`: their documents, read in order,
-    /// and, given the terms to mark ([`Compiled::marks`]), their highlights (a second
-    /// analysis of each passage, the costly part), found on all cores.
+    /// and, given the terms to mark ([`Compiled::marks`]), their highlights, from the token
+    /// tables stored with the passages.
     fn load(
         &self,
         searcher: &tantivy::Searcher,
@@ -222,10 +222,17 @@ impl Searcher {
             hits.push(h);
         }
         if let Some(marks) = marks {
-            use rayon::prelude::*;
-            hits.par_iter_mut().for_each(|h| {
-                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, marks);
-            });
+            let analyzer = &self.ko.analyzer;
+            let mark = |h: &mut Hit| {
+                h.highlights = snippet::highlights(analyzer, &h.text, h.tokens.as_deref(), marks);
+            };
+            // Token tables make this cheap; without them each passage is analysed again.
+            if hits.iter().all(|h| h.tokens.is_some()) {
+                hits.iter_mut().for_each(mark);
+            } else {
+                use rayon::prelude::*;
+                hits.par_iter_mut().for_each(mark);
+            }
         }
         Ok(hits)
     }

@@ -115,6 +115,11 @@ pub struct Hit {
     pub record: Option<u64>,
     /// Other metadata of the article (front matter keys, JSON fields, HTML meta tags).
     pub meta: BTreeMap<String, String>,
+    /// The passage's indexed tokens as the index stores them ([`crate::analysis::stored`]):
+    /// what highlights and the cluster export read instead of analysing `text` again. Not
+    /// part of any output.
+    #[serde(skip)]
+    pub tokens: Option<Vec<u8>>,
 }
 
 impl Hit {
@@ -153,8 +158,16 @@ impl Hit {
             meta: text(f.meta)
                 .and_then(|m| serde_json::from_str(&m).ok())
                 .unwrap_or_default(),
+            tokens: token_table(doc, f),
         }
     }
+}
+
+/// The token table stored with a passage ([`crate::analysis::stored`]), if it has one.
+pub(super) fn token_table(doc: &TantivyDocument, f: &Fields) -> Option<Vec<u8>> {
+    doc.get_first(f.tokens)
+        .and_then(|v| v.as_bytes())
+        .map(<[u8]>::to_vec)
 }
 
 /// The outcome of a search.

@@ -1,45 +1,90 @@
-//! Highlights and snippets: which bytes of a passage matched, and which stretch of it to show.
+//! Highlights and snippets.
 //!
-//! Highlights come from analysing the passage again with the index's analyser and marking
-//! every token whose term the query looked for, so they land on the exact characters of the
-//! raw text (byte offsets on UTF-8 boundaries), particles excluded: in `GPU를`, only `GPU`.
-//! A compound whose part matched is marked at the part (`소형언어모델` for `언어` marks 언어).
+//! Highlights mark every indexed token of a passage whose term the query looked for, so they
+//! land on the exact characters of the raw text (byte offsets on UTF-8 boundaries), particles
+//! excluded: in `GPU를`, only `GPU`. A compound whose part matched is marked at the part
+//! (`소형언어모델` for `언어` marks 언어). A passage's tokens are read from the token table the
+//! index stores with it ([`crate::analysis::stored`]); other texts (and a table that does not
+//! fit its text) are analysed again with the index's analyser, to the same tokens.
 
 use std::collections::BTreeSet;
 
+use crate::analysis::stored::{self, Damaged};
 use crate::analysis::{Analyzer, Scratch, TokenKind};
 
-/// Byte ranges of `text` whose terms are in `terms`, sorted and merged.
+/// Byte ranges of `text` whose terms are in `terms`, sorted and merged: from the text's token
+/// table when there is one that fits it, else by analysing the text.
 pub fn highlights(
     analyzer: &Analyzer,
     text: &str,
+    table: Option<&[u8]>,
     terms: &BTreeSet<String>,
 ) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let mut scratch = Scratch::default();
-    // The span of the last morpheme marked whole: its parts need no marks of their own.
-    let mut whole_end = 0usize;
-    analyzer.analyze(text, &mut scratch, |t| {
-        if !t.indexed || !terms.contains(t.term) {
-            return;
+    if let Some(table) = table
+        && let Ok(ranges) = stored_highlights(text, table, terms)
+    {
+        return ranges;
+    }
+    let mut marks = Marks::new(terms);
+    analyzer.analyze(text, &mut Scratch::default(), |t| {
+        if t.indexed {
+            marks.token(t.kind == TokenKind::Part, t.start, t.end, t.term);
         }
-        if t.kind == TokenKind::Part && t.end <= whole_end {
-            return;
-        }
-        if t.kind == TokenKind::Morpheme {
-            whole_end = t.end;
-        }
-        ranges.push((t.start, t.end));
     });
-    ranges.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
-    for (s, e) in ranges {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
+    marks.merged()
+}
+
+/// [`highlights`] from a token table alone.
+fn stored_highlights(
+    text: &str,
+    table: &[u8],
+    terms: &BTreeSet<String>,
+) -> Result<Vec<(usize, usize)>, Damaged> {
+    let mut marks = Marks::new(terms);
+    stored::decode(text, table, &mut String::new(), |t| {
+        marks.token(t.part, t.start, t.end, t.term);
+    })?;
+    Ok(marks.merged())
+}
+
+/// The ranges marked so far, from indexed tokens in the analyser's order.
+struct Marks<'a> {
+    terms: &'a BTreeSet<String>,
+    ranges: Vec<(usize, usize)>,
+    /// The end of the last morpheme marked whole: its parts need no marks of their own.
+    whole_end: usize,
+}
+
+impl<'a> Marks<'a> {
+    fn new(terms: &'a BTreeSet<String>) -> Self {
+        Marks {
+            terms,
+            ranges: Vec::new(),
+            whole_end: 0,
         }
     }
-    merged
+
+    fn token(&mut self, part: bool, start: usize, end: usize, term: &str) {
+        if !self.terms.contains(term) || (part && end <= self.whole_end) {
+            return;
+        }
+        if !part {
+            self.whole_end = end;
+        }
+        self.ranges.push((start, end));
+    }
+
+    fn merged(mut self) -> Vec<(usize, usize)> {
+        self.ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(self.ranges.len());
+        for (s, e) in self.ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
+    }
 }
 
 /// The stretch of `text` to show: about `width` characters around the densest run of
@@ -79,6 +124,37 @@ pub fn window(text: &str, highlights: &[(usize, usize)], width: usize) -> (usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlights_from_a_table_are_those_of_the_analyser() {
+        use crate::analysis::AnalyzerConfig;
+        use crate::analysis::tokenizer::passage_table;
+        use crate::dictionary::KoDictionary;
+        let dict = std::sync::Arc::new(KoDictionary::open_default().unwrap());
+        let analyzer = Analyzer::new(dict, AnalyzerConfig::default()).unwrap();
+        let text = "소형언어모델(SLM) 가격이 크게 올랐다. GPU를 사려던 해외여행 비용도 올랐고, \
+                    ＡＩ 반도체 가격은 오르지 않았다.";
+        let terms = |ts: &[&str]| ts.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>();
+        let mut table = Vec::new();
+        passage_table(&analyzer, text, &mut table);
+        for marks in [
+            terms(&["언어", "오르", "gpu"]),
+            terms(&["올랐", "여행", "ai", "slm"]),
+            terms(&["해외여행", "해외"]),
+            terms(&["없는말"]),
+        ] {
+            let analysed = highlights(&analyzer, text, None, &marks);
+            assert_eq!(highlights(&analyzer, text, Some(&table), &marks), analysed);
+            // A table that does not fit the text: analysed again, to the same marks.
+            assert_eq!(highlights(&analyzer, text, Some(&[7, 7]), &marks), analysed);
+        }
+        let marks = terms(&["언어", "오르", "gpu"]);
+        let got: Vec<&str> = highlights(&analyzer, text, Some(&table), &marks)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(got, ["언어", "올랐", "GPU", "올랐", "오르"]);
+    }
 
     #[test]
     fn window_keeps_short_texts_whole() {

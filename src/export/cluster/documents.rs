@@ -1,6 +1,7 @@
 //! A passage's document for a cluster: its stored fields, and the pre-analysed fields made
-//! by analysing its text (and once per article, its title, outlet, reporter and path) the
-//! way kosearch's index does (the module docs of [`super`] list them).
+//! from the tokens the index stored with its text (and by analysing, once per article, its
+//! title, outlet, reporter and path) the way kosearch's index does (the module docs of
+//! [`super`] list them).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::PAIR_JOIN;
+use crate::analysis::stored;
 use crate::analysis::tokenizer::{Place, bigrams, each_pair, is_whole};
 use crate::analysis::{Analyzer, Scratch};
 use crate::error::{Error, Result};
@@ -22,6 +24,23 @@ struct Terms {
 }
 
 impl Terms {
+    /// The terms of a passage from the token table the index stored with it; `false` (and
+    /// nothing) when the table does not fit the text.
+    fn read(&mut self, text: &str, table: &[u8], implied: &mut String) -> bool {
+        self.terms.clear();
+        self.places.clear();
+        let read = stored::decode(text, table, implied, |t| {
+            self.terms.push(t.term.to_string());
+            self.places.push(Place {
+                from: t.start,
+                to: t.end,
+                position: t.position,
+                part: t.part,
+            });
+        });
+        read.is_ok()
+    }
+
     fn analyse(&mut self, analyzer: &Analyzer, scratch: &mut Scratch, text: &str) {
         self.terms.clear();
         self.places.clear();
@@ -94,6 +113,8 @@ pub(super) struct PreAnalyser<'a> {
     /// The analyser's fingerprint, part of every document's hash.
     fingerprint: &'a str,
     scratch: Scratch,
+    /// Buffer for reading token tables.
+    implied: String,
     terms: Terms,
     last: ArticleTerms,
 }
@@ -142,6 +163,7 @@ impl<'a> PreAnalyser<'a> {
             ko,
             fingerprint,
             scratch: Scratch::default(),
+            implied: String::new(),
             terms: Terms::default(),
             last: ArticleTerms::default(),
         }
@@ -211,8 +233,12 @@ impl<'a> PreAnalyser<'a> {
                 path,
             };
         }
-        self.terms
-            .analyse(&self.ko.analyzer, &mut self.scratch, &h.text);
+        // The passage's stored tokens; analysed again only where the index has none.
+        let table = h.tokens.as_deref();
+        if !table.is_some_and(|t| self.terms.read(&h.text, t, &mut self.implied)) {
+            self.terms
+                .analyse(&self.ko.analyzer, &mut self.scratch, &h.text);
+        }
         let mut grams = String::with_capacity(h.text.len());
         bigrams(&h.text, |g| {
             if !grams.is_empty() {
