@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{ExpandArgs, IndexArg, VerifyArg};
 use crate::dictionary::KoDictionary;
-use crate::index::KoIndex;
+use crate::index::{KoIndex, aliases};
 use crate::search::Searcher;
 use crate::search::synonyms::Synonyms;
 
@@ -49,11 +49,38 @@ pub fn searcher(
     verify: &VerifyArg,
     expand: &ExpandArgs,
 ) -> anyhow::Result<Searcher> {
-    let ko = self::index(&index.path(), verify.verify())?;
-    let searcher = Searcher::new(ko)?;
-    if !expand.no_expand {
-        let synonyms = Synonyms::for_index(searcher.index(), expand.file().as_deref())?;
-        searcher.set_synonyms(synonyms);
-    }
-    Ok(searcher)
+    let path = index.path();
+    let verify = verify.verify();
+    std::thread::scope(|s| {
+        // The checksums are checked and the mined aliases read while the dictionary and the
+        // index open: most of a search process is opening things, and a second core is
+        // usually idle meanwhile.
+        let side = s.spawn(|| -> crate::Result<_> {
+            match verify {
+                Verify::Nothing => {}
+                Verify::Smallest(budget) => {
+                    crate::index::verify_folder(&path, Some(budget))?;
+                }
+                Verify::All => {
+                    crate::index::verify_folder(&path, None)?;
+                }
+            }
+            match expand.no_expand {
+                true => Ok(None),
+                false => aliases::load_keys(&path).map(Some),
+            }
+        });
+        let ko = KoIndex::open(&path, dictionary()?)?;
+        // Nothing reads the index's files before they have passed their checks.
+        let aliases = side
+            .join()
+            .map_err(|_| anyhow::anyhow!("{}: checking the index failed", path.display()))??;
+        let searcher = Searcher::new(ko)?;
+        if let Some(aliases) = aliases {
+            let file = expand.file();
+            let synonyms = Synonyms::with_aliases(searcher.index(), file.as_deref(), aliases)?;
+            searcher.set_synonyms(synonyms);
+        }
+        Ok(searcher)
+    })
 }

@@ -327,6 +327,31 @@ pub fn refresh(ko: &super::KoIndex) -> crate::Result<Vec<Alias>> {
 
 /// The aliases recorded in an index folder (none when the file is absent).
 pub fn load(index: &std::path::Path) -> crate::Result<Vec<Alias>> {
+    read(index)
+}
+
+/// What a search takes of one alias: the two sides and their finest terms.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AliasKeys {
+    /// The term as written before the parenthesis.
+    pub term: String,
+    /// What the parenthesis says it is.
+    pub alias: String,
+    /// The term's finest analysed terms (empty in files written by older versions).
+    #[serde(default)]
+    pub term_key: FinestTerms,
+    /// The alias's finest analysed terms.
+    #[serde(default)]
+    pub alias_key: FinestTerms,
+}
+
+/// The aliases recorded in an index folder, as far as a search needs them: what every search
+/// process reads, without the counts and the source files that only `kosearch aliases` lists.
+pub fn load_keys(index: &std::path::Path) -> crate::Result<Vec<AliasKeys>> {
+    read(index)
+}
+
+fn read<T: serde::de::DeserializeOwned>(index: &std::path::Path) -> crate::Result<Vec<T>> {
     let path = index.join(ALIASES_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| crate::error::Error::Corrupt {

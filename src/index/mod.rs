@@ -442,68 +442,83 @@ pub struct SegmentFiles {
 impl KoIndex {
     /// Lists the segment files (named `<32 hex digits>.<…>`) in the index folder.
     pub fn segment_files(&self) -> Result<SegmentFiles> {
-        let metas = self
-            .index
-            .searchable_segment_metas()
-            .map_err(|e| Error::tantivy(&self.path, e))?;
-        let active: std::collections::HashSet<String> =
-            metas.iter().map(|m| m.id().uuid_string()).collect();
-        let mut files = SegmentFiles::default();
-        let entries = std::fs::read_dir(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&self.path, e))?;
-            let name = entry.file_name();
-            let Some((id, _)) = name.to_str().and_then(|n| n.split_once('.')) else {
-                continue;
-            };
-            if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-                continue;
-            }
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            let file = SegmentFile {
-                name: PathBuf::from(&name),
-                size,
-            };
-            if active.contains(id) {
-                files.active.push(file);
-            } else {
-                files.orphans.push(file);
-            }
-        }
-        files
-            .active
-            .sort_by(|a, b| a.size.cmp(&b.size).then(a.name.cmp(&b.name)));
-        files.orphans.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(files)
+        segment_files(&self.index, &self.path)
     }
 
     /// Checks the checksums of the last commit's files, smallest first, until `budget` bytes
     /// are checked (`None`: all of them). A damaged file is an [`Error::Corrupt`] naming it.
     /// Returns how many files and bytes were checked.
     pub fn verify(&self, budget: Option<u64>) -> Result<(usize, u64)> {
-        let files = self.segment_files()?;
-        let (mut count, mut bytes) = (0, 0u64);
-        for file in &files.active {
-            if budget.is_some_and(|b| bytes + file.size > b) {
-                break;
-            }
-            let ok = self
-                .index
-                .directory()
-                .validate_checksum(&file.name)
-                .map_err(|e| Error::Corrupt {
-                    path: self.path.clone(),
-                    reason: e.to_string(),
-                })?;
-            if !ok {
-                return Err(Error::Corrupt {
-                    path: self.path.clone(),
-                    reason: format!("checksum mismatch in {}", file.name.display()),
-                });
-            }
-            count += 1;
-            bytes += file.size;
-        }
-        Ok((count, bytes))
+        verify(&self.index, &self.path, budget)
     }
+}
+
+/// Checks the checksums of the index at `path` as [`KoIndex::verify`] does, without the
+/// dictionary and analyser that opening a [`KoIndex`] needs: a search checks them while the
+/// dictionary opens.
+pub fn verify_folder(path: &Path, budget: Option<u64>) -> Result<(usize, u64)> {
+    let index = tantivy::Index::open_in_dir(path).map_err(|e| Error::tantivy(path, e))?;
+    verify(&index, path, budget)
+}
+
+/// The segment files (named `<32 hex digits>.<…>`) in the folder `path` of `index`.
+fn segment_files(index: &tantivy::Index, path: &Path) -> Result<SegmentFiles> {
+    let metas = index
+        .searchable_segment_metas()
+        .map_err(|e| Error::tantivy(path, e))?;
+    let active: std::collections::HashSet<String> =
+        metas.iter().map(|m| m.id().uuid_string()).collect();
+    let mut files = SegmentFiles::default();
+    let entries = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let name = entry.file_name();
+        let Some((id, _)) = name.to_str().and_then(|n| n.split_once('.')) else {
+            continue;
+        };
+        if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let file = SegmentFile {
+            name: PathBuf::from(&name),
+            size,
+        };
+        if active.contains(id) {
+            files.active.push(file);
+        } else {
+            files.orphans.push(file);
+        }
+    }
+    files
+        .active
+        .sort_by(|a, b| a.size.cmp(&b.size).then(a.name.cmp(&b.name)));
+    files.orphans.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+/// [`KoIndex::verify`] of `index`, in the folder `path`.
+fn verify(index: &tantivy::Index, path: &Path, budget: Option<u64>) -> Result<(usize, u64)> {
+    let files = segment_files(index, path)?;
+    let (mut count, mut bytes) = (0, 0u64);
+    for file in &files.active {
+        if budget.is_some_and(|b| bytes + file.size > b) {
+            break;
+        }
+        let corrupt = |reason| Error::Corrupt {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let ok = index
+            .directory()
+            .validate_checksum(&file.name)
+            .map_err(|e| corrupt(e.to_string()))?;
+        if !ok {
+            let name = file.name.display();
+            return Err(corrupt(format!("checksum mismatch in {name}")));
+        }
+        count += 1;
+        bytes += file.size;
+    }
+    Ok((count, bytes))
 }

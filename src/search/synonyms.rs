@@ -19,6 +19,7 @@ use crate::analysis::terms::{FinestTerms, finest_terms};
 use crate::analysis::{Analyzer, Scratch};
 use crate::error::{Error, Result};
 use crate::index::KoIndex;
+use crate::index::aliases::AliasKeys;
 
 /// The groups of a synonyms file.
 #[derive(Debug, Clone, Default)]
@@ -72,11 +73,21 @@ impl Synonyms {
     /// The expansions a search of `ko` uses: the groups of the synonyms file at `file`, if
     /// any, and the aliases mined from the index, analysed with the index's analyser.
     pub fn for_index(ko: &KoIndex, file: Option<&Path>) -> Result<Synonyms> {
+        Self::with_aliases(ko, file, crate::index::aliases::load_keys(&ko.path)?)
+    }
+
+    /// As [`Synonyms::for_index`], with the index's aliases read already
+    /// ([`crate::index::aliases::load_keys`]).
+    pub fn with_aliases(
+        ko: &KoIndex,
+        file: Option<&Path>,
+        aliases: Vec<AliasKeys>,
+    ) -> Result<Self> {
         let mut synonyms = match file {
             Some(p) => Synonyms::load(p, &ko.analyzer)?,
             None => Synonyms::default(),
         };
-        for a in crate::index::aliases::load(&ko.path)? {
+        for a in aliases {
             if a.term_key.is_empty() || a.alias_key.is_empty() {
                 // Written by an older kosearch: analyse the two sides now.
                 synonyms.add_group(vec![a.term, a.alias], &ko.analyzer);
