@@ -423,7 +423,18 @@ fn is_cjk(c: char) -> bool {
 /// analyser makes them: each run of `is_cjk` characters gives its overlapping pairs of
 /// neighbouring characters (`소형언어` → 소형, 형언, 언어), a run of one character gives
 /// that character, and everything else (spaces, Latin, digits, punctuation) separates runs.
-pub fn bigrams(text: &str, emit: impl FnMut(&str)) {
+pub fn bigrams(text: &str, mut emit: impl FnMut(&str)) {
+    let mut buf = String::with_capacity(8);
+    bigram_chars(text, |a, b| {
+        buf.clear();
+        buf.push(a);
+        buf.extend(b);
+        emit(&buf);
+    });
+}
+
+/// [`bigrams`] as characters: the first, and the second unless the run has only one.
+pub fn bigram_chars(text: &str, emit: impl FnMut(char, Option<char>)) {
     use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
     // Most text is NFC already, and the check is much cheaper than normalising.
     if is_nfc_quick(text.chars()) == IsNormalized::Yes {
@@ -433,20 +444,17 @@ pub fn bigrams(text: &str, emit: impl FnMut(&str)) {
     }
 }
 
-fn bigrams_of_chars(chars: impl Iterator<Item = char>, mut emit: impl FnMut(&str)) {
+fn bigrams_of_chars(chars: impl Iterator<Item = char>, mut emit: impl FnMut(char, Option<char>)) {
     let mut prev: Option<char> = None;
     // Whether `prev` has been emitted inside a bigram.
     let mut paired = false;
-    let mut buf = [0u8; 8];
     for c in chars.chain(std::iter::once(' ')) {
         match (prev, is_cjk(c)) {
             (Some(p), true) => {
-                let n = p.encode_utf8(&mut buf).len();
-                let m = c.encode_utf8(&mut buf[n..]).len();
-                emit(std::str::from_utf8(&buf[..n + m]).unwrap_or_default());
+                emit(p, Some(c));
                 paired = true;
             }
-            (Some(p), false) if !paired => emit(p.encode_utf8(&mut buf)),
+            (Some(p), false) if !paired => emit(p, None),
             _ => {}
         }
         if is_cjk(c) {
@@ -479,13 +487,14 @@ impl Tokenizer for BigramTokenizer {
         // Tokens (and their strings) are reused from one text to the next.
         let mut len = 0;
         let tokens = &mut self.tokens;
-        bigrams(text, |b| {
+        bigram_chars(text, |a, b| {
             if len == tokens.len() {
                 tokens.push(Token::default());
             }
             let t = &mut tokens[len];
             t.text.clear();
-            t.text.push_str(b);
+            t.text.push(a);
+            t.text.extend(b);
             t.position = len;
             len += 1;
         });

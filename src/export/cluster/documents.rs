@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::PAIR_JOIN;
 use crate::analysis::stored;
-use crate::analysis::tokenizer::{Place, bigrams, each_pair, is_whole};
+use crate::analysis::tokenizer::{Place, bigram_chars, each_pair, is_whole};
 use crate::analysis::{Analyzer, Scratch};
 use crate::error::{Error, Result};
 use crate::index::KoIndex;
@@ -19,7 +19,10 @@ use crate::search::Hit;
 /// One analysed text: the finest terms in order and the wholes.
 #[derive(Debug, Default)]
 struct Terms {
-    terms: Vec<String>,
+    /// The terms, one after the other (one buffer, not a string each).
+    text: String,
+    /// Each term's byte range in `text`.
+    spans: Vec<(usize, usize)>,
     places: Vec<Place>,
 }
 
@@ -27,44 +30,58 @@ impl Terms {
     /// The terms of a passage from the token table the index stored with it; `false` (and
     /// nothing) when the table does not fit the text.
     fn read(&mut self, text: &str, table: &[u8], implied: &mut String) -> bool {
-        self.terms.clear();
-        self.places.clear();
+        self.clear();
         let read = stored::decode(text, table, implied, |t| {
-            self.terms.push(t.term.to_string());
-            self.places.push(Place {
-                from: t.start,
-                to: t.end,
-                position: t.position,
-                part: t.part,
-            });
+            self.push(t.term, t.start, t.end, t.position, t.part);
         });
+        if read.is_err() {
+            self.clear();
+        }
         read.is_ok()
     }
 
     fn analyse(&mut self, analyzer: &Analyzer, scratch: &mut Scratch, text: &str) {
-        self.terms.clear();
-        self.places.clear();
+        self.clear();
         analyzer.analyze(text, scratch, |t| {
             if t.indexed {
-                self.terms.push(t.term.to_string());
-                self.places.push(Place {
-                    from: t.start,
-                    to: t.end,
-                    position: t.position,
-                    part: t.kind == crate::analysis::TokenKind::Part,
-                });
+                let part = t.kind == crate::analysis::TokenKind::Part;
+                self.push(t.term, t.start, t.end, t.position, part);
             }
         });
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+        self.places.clear();
+    }
+
+    fn push(&mut self, term: &str, from: usize, to: usize, position: usize, part: bool) {
+        let start = self.text.len();
+        self.text.push_str(term);
+        self.spans.push((start, self.text.len()));
+        self.places.push(Place {
+            from,
+            to,
+            position,
+            part,
+        });
+    }
+
+    fn term(&self, i: usize) -> &str {
+        let (from, to) = self.spans[i];
+        &self.text[from..to]
     }
 
     /// The field's values: the finest terms, then the wholes (when there are any); none for
     /// a text without indexed terms.
     fn values(&self) -> Vec<String> {
-        if self.terms.is_empty() {
+        if self.spans.is_empty() {
             return Vec::new();
         }
         let (mut finest, mut wholes) = (String::new(), String::new());
-        for (i, t) in self.terms.iter().enumerate() {
+        for i in 0..self.spans.len() {
+            let t = self.term(i);
             let out = if is_whole(&self.places, i) {
                 &mut wholes
             } else {
@@ -89,9 +106,9 @@ impl Terms {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&self.terms[i]);
+            out.push_str(self.term(i));
             out.push(PAIR_JOIN);
-            out.push_str(&self.terms[j]);
+            out.push_str(self.term(j));
         });
         out
     }
@@ -240,11 +257,12 @@ impl<'a> PreAnalyser<'a> {
                 .analyse(&self.ko.analyzer, &mut self.scratch, &h.text);
         }
         let mut grams = String::with_capacity(h.text.len());
-        bigrams(&h.text, |g| {
+        bigram_chars(&h.text, |a, b| {
             if !grams.is_empty() {
                 grams.push(' ');
             }
-            grams.push_str(g);
+            grams.push(a);
+            grams.extend(b);
         });
         let analysed = Analysed {
             ko_text: self.terms.values(),

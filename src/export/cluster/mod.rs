@@ -257,8 +257,8 @@ fn unescape_id(s: &str) -> String {
     out
 }
 
-/// One passage as exported: its id, its hash, and its document unless it is unchanged since
-/// the last export.
+/// One passage as exported: its id, its hash, and the lines to write unless it is unchanged
+/// since the last export.
 type Exported = (String, String, Option<Vec<u8>>);
 
 /// Which passages an export holds.
@@ -318,7 +318,19 @@ pub fn export(
                 |pre, h| {
                     let id = passage_id(&h.article, h.passage);
                     let (hash, doc) = pre.document(h, &id, before)?;
-                    Ok((id, hash, doc))
+                    // The lines to write, made here on all cores.
+                    let lines = doc.map(|doc| -> Result<Vec<u8>> {
+                        let mut lines = Vec::with_capacity(doc.len() + id.len() + 40);
+                        if target == Target::OpenSearch {
+                            serde_json::to_writer(&mut lines, &json!({"index": {"_id": id}}))
+                                .map_err(|e| json_error(Path::new(&id), e))?;
+                            lines.push(b'\n');
+                        }
+                        lines.extend_from_slice(&doc);
+                        lines.push(b'\n');
+                        Ok(lines)
+                    });
+                    Ok((id, hash, lines.transpose()?))
                 },
             )
             .collect();
@@ -337,42 +349,29 @@ pub fn export(
                 p.remove(&id);
             }
             // Unchanged since the last export.
-            let Some(doc) = doc else {
+            let Some(lines) = doc else {
                 continue;
             };
-            let mut lines = Vec::with_capacity(doc.len() + id.len() + 40);
-            if target == Target::OpenSearch {
-                serde_json::to_writer(&mut lines, &json!({"index": {"_id": id}}))
-                    .map_err(|e| json_error(&data.current(), e))?;
-                lines.push(b'\n');
-            }
-            lines.extend_from_slice(&doc);
-            lines.push(b'\n');
             data.write(&lines)?;
             summary.written += 1;
         }
         Ok(())
     };
-    match passages {
-        Passages::All => {
-            searcher.each_passage(512, &mut batch_out)?;
+    // Batches are read (the documents decompressed and decoded, one thread's work) while
+    // the batch before is made into documents on all cores and written.
+    let (tx, rx) = crossbeam_channel::bounded::<Vec<Hit>>(2);
+    std::thread::scope(|s| -> Result<()> {
+        // Owned here, so that a failed write drops it and the reader stops instead of
+        // waiting forever to send.
+        let rx = rx;
+        let reader = s.spawn(move || read_batches(searcher, &passages, &tx));
+        for batch in &rx {
+            batch_out(batch)?;
         }
-        Passages::Query(compiled, search) => {
-            let mut batch = Vec::with_capacity(512);
-            let mut options = search.clone();
-            options.highlights = false;
-            searcher.for_each(compiled, &options, None, |h| {
-                batch.push(h);
-                if batch.len() == 512 {
-                    batch_out(std::mem::take(&mut batch))?;
-                }
-                Ok(())
-            })?;
-            if !batch.is_empty() {
-                batch_out(batch)?;
-            }
-        }
-    }
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::io(&ko.path, std::io::Error::other("reader failed"))))
+    })?;
     // What the last export held and this one does not: deleted (OpenSearch; Quickwit has
     // no deletion by id, see SCALE.md).
     if let (Some(gone), Target::OpenSearch) = (previous, target) {
@@ -426,6 +425,46 @@ pub fn export(
     write_file(&work.join(MANIFEST), &manifest_json)?;
     put_in_place(tmp, dir)?;
     Ok(summary)
+}
+
+/// Reads the passages `passages` names in batches of 512 into `tx`; stops early, without an
+/// error, when the receiving end is gone (it failed, and reports that).
+fn read_batches(
+    searcher: &Searcher,
+    passages: &Passages<'_>,
+    tx: &crossbeam_channel::Sender<Vec<Hit>>,
+) -> Result<()> {
+    let gone = || {
+        Error::io(
+            &searcher.index().path,
+            std::io::Error::other("export stopped"),
+        )
+    };
+    let mut send = |batch| tx.send(batch).map_err(|_| gone());
+    let read = match passages {
+        Passages::All => searcher.each_passage(512, &mut send).map(|_| ()),
+        Passages::Query(compiled, search) => {
+            let mut batch = Vec::with_capacity(512);
+            let mut options = (*search).clone();
+            options.highlights = false;
+            let all = searcher.for_each(compiled, &options, None, |h| {
+                batch.push(h);
+                if batch.len() == 512 {
+                    send(std::mem::take(&mut batch))?;
+                }
+                Ok(())
+            });
+            all.and_then(|_| match batch.is_empty() {
+                true => Ok(()),
+                false => send(batch),
+            })
+        }
+    };
+    // When the receiver is gone, its own error is the one to report.
+    match read {
+        Err(_) if tx.send(Vec::new()).is_err() => Ok(()),
+        other => other,
+    }
 }
 
 /// The passages of the export already in `dir` when `--since-export` asks to update it;
