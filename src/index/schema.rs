@@ -144,17 +144,13 @@ impl SchemaSpec {
                     }
                 }
                 FieldKind::Bytes => {
-                    let mut opts = BytesOptions::default();
-                    if f.indexed {
-                        opts = opts.set_indexed();
+                    // Kept for reading back only: nothing searches or sorts by bytes.
+                    if f.indexed || f.fast || !f.stored {
+                        let name = &f.name;
+                        let msg = format!("bytes field {name} must be stored, not indexed or fast");
+                        return Err(Error::Schema(msg));
                     }
-                    if f.stored {
-                        opts = opts.set_stored();
-                    }
-                    if f.fast {
-                        opts = opts.set_fast();
-                    }
-                    b.add_bytes_field(&f.name, opts);
+                    b.add_bytes_field(&f.name, BytesOptions::default().set_stored());
                 }
             }
         }
@@ -316,6 +312,12 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("analyzer")
+        );
+        let spec = SchemaSpec::parse(r#"{"name":"x","version":1,"fields":[{"name":"b","type":"bytes","stored":true,"fast":false}]}"#).unwrap();
+        let err = spec.to_tantivy().unwrap_err().to_string();
+        assert!(
+            err.contains("bytes field b must be stored, not indexed"),
+            "{err}"
         );
     }
 }

@@ -427,7 +427,11 @@ pub fn export(
     Ok(summary)
 }
 
-/// Reads the passages `passages` names in batches of 512 into `tx`; stops early, without an
+/// Passages read and made into documents at a time: the cores wait for one another once per
+/// batch.
+const BATCH: usize = 512;
+
+/// Reads the passages `passages` names in batches of [`BATCH`] into `tx`; stops early, without an
 /// error, when the receiving end is gone (it failed, and reports that).
 fn read_batches(
     searcher: &Searcher,
@@ -442,14 +446,14 @@ fn read_batches(
     };
     let mut send = |batch| tx.send(batch).map_err(|_| gone());
     let read = match passages {
-        Passages::All => searcher.each_passage(512, &mut send).map(|_| ()),
+        Passages::All => searcher.each_passage(BATCH, &mut send).map(|_| ()),
         Passages::Query(compiled, search) => {
-            let mut batch = Vec::with_capacity(512);
+            let mut batch = Vec::with_capacity(BATCH);
             let mut options = (*search).clone();
             options.highlights = false;
             let all = searcher.for_each(compiled, &options, None, |h| {
                 batch.push(h);
-                if batch.len() == 512 {
+                if batch.len() == BATCH {
                     send(std::mem::take(&mut batch))?;
                 }
                 Ok(())
