@@ -27,7 +27,10 @@
 //! `passages.tsv` (each passage id with a hash of the analyser and of the passage's stored
 //! fields, all its document is made from), which `--since-export` reads to write only what
 //! changed: new and changed passages, and `delete` actions for the ones that vanished. An
-//! unchanged passage is not analysed again, so an update costs what changed.
+//! unchanged passage is not made into a document again, so an update costs what changed.
+//! The text's terms come from the tokens the index stored with each passage
+//! ([`crate::analysis::stored`]); only titles, outlets and reporters are analysed, once per
+//! article.
 //!
 //! The folder is written beside its final place and renamed into it when complete; a
 //! folder that is not empty and holds no export is never written into.
