@@ -236,8 +236,9 @@ thread_local! {
 }
 
 /// Analyses a passage once and writes its indexed tokens to `out` as a token table
-/// ([`super::stored`]): what the index stores beside the passage, and what its `text` and
-/// `pairs` tokens are made from ([`passage_tokens`]), so that no field analyses it again.
+/// ([`super::stored`]): what the index stores beside the passage, and, handed over to
+/// [`Tables`], what [`KoreanTokenizer`] makes its `text` and `pairs` tokens from, so that no
+/// field analyses it again.
 pub fn passage_table(analyzer: &Analyzer, text: &str, out: &mut Vec<u8>) {
     PASSAGE.with_borrow_mut(|(scratch, encoder)| {
         encoder.start(out);

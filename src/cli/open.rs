@@ -21,6 +21,18 @@ pub enum Verify {
     All,
 }
 
+impl Verify {
+    /// The budget to check with ([`KoIndex::verify`]): `None` for nothing, `Some(None)` for
+    /// every file.
+    fn budget(self) -> Option<Option<u64>> {
+        match self {
+            Verify::Nothing => None,
+            Verify::Smallest(bytes) => Some(Some(bytes)),
+            Verify::All => Some(None),
+        }
+    }
+}
+
 /// The Korean dictionary built into this kosearch.
 pub fn dictionary() -> anyhow::Result<Arc<KoDictionary>> {
     Ok(Arc::new(KoDictionary::open_default()?))
@@ -30,14 +42,8 @@ pub fn dictionary() -> anyhow::Result<Arc<KoDictionary>> {
 /// schema, analyser and dictionary the index records with this kosearch.
 pub fn index(path: &Path, verify: Verify) -> anyhow::Result<KoIndex> {
     let ko = KoIndex::open(path, dictionary()?)?;
-    match verify {
-        Verify::Nothing => {}
-        Verify::Smallest(budget) => {
-            ko.verify(Some(budget))?;
-        }
-        Verify::All => {
-            ko.verify(None)?;
-        }
+    if let Some(budget) = verify.budget() {
+        ko.verify(budget)?;
     }
     Ok(ko)
 }
@@ -56,14 +62,8 @@ pub fn searcher(
         // index open: most of a search process is opening things, and a second core is
         // usually idle meanwhile.
         let side = s.spawn(|| -> crate::Result<_> {
-            match verify {
-                Verify::Nothing => {}
-                Verify::Smallest(budget) => {
-                    crate::index::verify_folder(&path, Some(budget))?;
-                }
-                Verify::All => {
-                    crate::index::verify_folder(&path, None)?;
-                }
+            if let Some(budget) = verify.budget() {
+                crate::index::verify_folder(&path, budget)?;
             }
             match expand.no_expand {
                 true => Ok(None),

@@ -222,16 +222,10 @@ impl Searcher {
             hits.push(h);
         }
         if let Some(marks) = marks {
-            let analyzer = &self.ko.analyzer;
-            let mark = |h: &mut Hit| {
-                h.highlights = snippet::highlights(analyzer, &h.text, h.tokens.as_deref(), marks);
-            };
-            // Token tables make this cheap; without them each passage is analysed again.
-            if hits.iter().all(|h| h.tokens.is_some()) {
-                hits.iter_mut().for_each(mark);
-            } else {
-                use rayon::prelude::*;
-                hits.par_iter_mut().for_each(mark);
+            // Every passage of a schema-6 index has its token table: no analysis here.
+            for h in &mut hits {
+                let table = h.tokens.as_deref();
+                h.highlights = snippet::highlights(&self.ko.analyzer, &h.text, table, marks);
             }
         }
         Ok(hits)

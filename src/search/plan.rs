@@ -1,4 +1,4 @@
-//! A compiled query as data ([`Plan`]): what [`compile`](super::compile) builds from the
+//! A compiled query as data ([`Plan`]): what `compile` (`compile.rs`) builds from the
 //! analysed words, before it becomes a tantivy query ([`Plan::query`]) or another engine's
 //! query (the OpenSearch DSL and Quickwit's query string of [`crate::export::cluster`]).
 //!
