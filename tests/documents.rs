@@ -136,6 +136,18 @@ fn hwpx_sections_tables_and_footnotes() {
     );
 }
 
+/// A review memo written by scripts/make-hwp on a 한/글 file as its template: a running header
+/// left out, a five-by-five table row by row, a footnote after the body, the summary's title,
+/// author and creation date. (pyhwp's `hwp5txt` reads the same file alike.)
+#[test]
+fn hwp_review_with_header_table_and_footnote() {
+    check(
+        "review-finetune-cost.hwp",
+        "review-finetune-cost.gold.json",
+        1.0,
+    );
+}
+
 /// fpdf2's output: a four-page report with a running header and page numbers.
 #[test]
 fn pdf_report_with_running_header_and_page_numbers() {
