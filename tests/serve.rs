@@ -397,7 +397,11 @@ fn the_api_answers_as_the_command_line_does() {
         .filter(|e| e.as_ref().unwrap().file_type().is_file())
         .count();
     // The samples and the hostile article.
-    assert_eq!(stats["files"].as_u64().unwrap(), samples as u64 + 1, "{stats}");
+    assert_eq!(
+        stats["files"].as_u64().unwrap(),
+        samples as u64 + 1,
+        "{stats}"
+    );
     assert!(
         stats["articles"].as_u64().unwrap() >= 35 && stats["index_bytes"].as_u64().unwrap() > 0
     );

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use quick_xml::name::QName;
 use regex::Regex;
 
 use super::html;
@@ -107,6 +108,20 @@ pub(super) fn parse(text: &str) -> Result<Parsed, ParseError> {
         let event = reader.read_event().map_err(|e| {
             ParseError::Feed(format!("XML at byte {}: {e}", reader.error_position()))
         })?;
+        // Atom's `<content type="xhtml">` holds its markup inline, not escaped: read it
+        // whole, as HTML.
+        if let (Event::Start(e), Some(it)) = (&event, item.as_mut())
+            && e.local_name().as_ref() == "content"
+            && attribute(e, "type").as_deref() == Some("xhtml")
+        {
+            let name = e.name().as_ref().to_string();
+            let inner = reader.read_text(QName(&name)).map_err(|e| {
+                ParseError::Feed(format!("XML at byte {}: {e}", reader.error_position()))
+            })?;
+            it.content.push_str(&inner);
+            field = None;
+            continue;
+        }
         match event {
             Event::Start(e) | Event::Empty(e) => {
                 let name = e.local_name();
@@ -253,6 +268,31 @@ fn push_item(it: Item, feed_title: &str, index: usize, parsed: &mut Parsed) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atom_xhtml_content_is_read_as_html() {
+        let atom = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>초록누리신문</title>
+<entry><title>갯벌 복원 첫 성과</title><published>2025-11-21T09:00:00+09:00</published>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
+<p>갯벌을 되살린 지 3년 만에 <b>저어새</b>가 돌아왔다.</p>
+<div><p>주민들은 &quot;처음 본다&quot;고 했다.</p></div>
+</div></content></entry>
+<entry><title>둘째</title><content type="xhtml"/></entry></feed>"#;
+        let parsed = parse(atom).unwrap();
+        let a = &parsed.articles[0];
+        assert_eq!(
+            a.paragraphs,
+            [
+                "갯벌을 되살린 지 3년 만에 저어새가 돌아왔다.",
+                "주민들은 \"처음 본다\"고 했다."
+            ]
+        );
+        assert_eq!(a.date.as_deref(), Some("2025-11-21"));
+        // An empty xhtml content: no text, a problem, not an article.
+        assert_eq!(parsed.articles.len(), 1);
+        assert_eq!(parsed.problems.len(), 1);
+    }
 
     #[test]
     fn rss_items_with_html_descriptions() {

@@ -3,9 +3,11 @@
 //! Korean news writes dates many ways: ISO 8601 in metadata, `2026.03.14` and `2026. 3. 4.` in
 //! page text, `2026년 3월 14일 오전 9:30` in print style, RFC 2822 in feeds, `20260314` in file
 //! names and ids, Unix timestamps in JSON exports. [`normalize_date`] reads all of them and keeps
-//! only the calendar date; the time of day and time zone are dropped (a date written with an
-//! offset is taken as written, not converted). [`set_date`] puts the result into an article,
-//! keeping a date it cannot read as `meta["date_raw"]`.
+//! only the calendar date as a Korean reader sees it: a time written with its offset
+//! (`2026-01-07T15:20:00Z`, `Mon, 17 Nov 2025 22:30:00 GMT`) is moved to Korean time (UTC+9)
+//! before the date is taken, since pages print the Korean date while their metadata and feeds
+//! often hold UTC; a date without a time or offset is taken as written. [`set_date`] puts the
+//! result into an article, keeping a date it cannot read as `meta["date_raw"]`.
 
 use std::sync::LazyLock;
 
@@ -22,9 +24,9 @@ const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
 /// Reads `2026-03-14T09:30:00+09:00`, `2026-03-14`, `2026.03.14`, `2026.3.4 14:05`,
 /// `2026/03/14`, `20260314`, `2026년 3월 14일`, `2026년 03월 14일 오전 9:30`,
 /// `Sat, 14 Mar 2026 09:30:00 +0900`, `March 14, 2026`, `14.03.2026` (day first when that is
-/// the only reading), and Unix timestamps in seconds (10 digits) or milliseconds (13 digits),
-/// which are read in Korean time (UTC+9). The date may be surrounded by other text
-/// (`입력 2026.03.14 09:30`).
+/// the only reading), and Unix timestamps in seconds (10 digits) or milliseconds (13 digits).
+/// Timestamps, and times written with an offset (ISO 8601 and RFC 2822), are read in Korean
+/// time (UTC+9). The date may be surrounded by other text (`입력 2026.03.14 09:30`).
 pub(crate) fn normalize_date(s: &str) -> Option<String> {
     let s = s.trim();
     if s.is_empty() {
@@ -32,7 +34,8 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
     }
     // Dates sit near the start of whatever holds them; do not scan megabytes.
     let s = truncate_chars(s, 200);
-    korean(s)
+    zoned(s)
+        .or_else(|| korean(s))
         .or_else(|| year_first(s))
         .or_else(|| compact(s))
         .or_else(|| epoch(s))
@@ -80,6 +83,61 @@ fn truncate_chars(s: &str, max: usize) -> &str {
         Some((i, _)) => &s[..i],
         None => s,
     }
+}
+
+/// A date and time with its offset from UTC, moved to Korean time: ISO 8601
+/// (`2026-01-07T15:20:00Z`, `2026-01-07 15:20+00:00`) and RFC 2822 (`Mon, 17 Nov 2025
+/// 22:30:00 GMT`, `… +0000`).
+fn zoned(s: &str) -> Option<String> {
+    static ISO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:^|[^\d])(\d{4})-(\d{2})-(\d{2})([T ])(\d{2}):(\d{2})(:\d{2}(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})(?:[^\d]|$)",
+        )
+        .expect("valid regex")
+    });
+    static RFC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)(?:^|[^\d])(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::\d{2})?\s+(gmt|utc|ut|z|[+-]\d{4})(?:[^\w]|$)",
+        )
+        .expect("valid regex")
+    });
+    if let Some(c) = ISO.captures(s) {
+        // `10:30-11:30` is a span of time, not an offset: without the `T` or the seconds,
+        // only `Z` is taken as one.
+        if &c[4] == "T" || c.get(7).is_some() || &c[8] == "Z" {
+            let date = ymd(&c[1], &c[2], &c[3])?;
+            return in_korea(&date, &c[5], &c[6], &c[8]);
+        }
+    }
+    let c = RFC.captures(s)?;
+    let date = valid(c[3].parse().ok()?, month_number(&c[2])?, c[1].parse().ok()?)?;
+    in_korea(&date, &c[4], &c[5], &c[6])
+}
+
+/// The Korean date of `date` (`YYYY-MM-DD`) at `hour`:`minute` in the zone `offset` (`Z`,
+/// `GMT`, `UT`, `UTC`, `+09:00`, `-0500`).
+fn in_korea(date: &str, hour: &str, minute: &str, offset: &str) -> Option<String> {
+    let (h, m): (i64, i64) = (hour.parse().ok()?, minute.parse().ok()?);
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let offset_minutes = match offset.to_ascii_lowercase().as_str() {
+        "z" | "gmt" | "ut" | "utc" => 0,
+        o => {
+            let digits: String = o[1..].chars().filter(char::is_ascii_digit).collect();
+            let (oh, om): (i64, i64) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            sign * (oh * 60 + om)
+        }
+    };
+    let days = days_from_civil(
+        date[..4].parse().ok()?,
+        date[5..7].parse().ok()?,
+        date[8..].parse().ok()?,
+    );
+    let minutes = days * 1440 + h * 60 + m - offset_minutes + 9 * 60;
+    let (y, mo, d) = civil_from_days(minutes.div_euclid(1440));
+    valid(y, mo, d)
 }
 
 /// `2026년 3월 14일`, with any spacing.
@@ -207,6 +265,18 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
+/// Days since 1970-01-01 of a date (Howard Hinnant's algorithm, the inverse of
+/// [`civil_from_days`]).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
 pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -320,7 +390,39 @@ mod tests {
     }
 
     #[test]
+    fn times_with_an_offset_in_korean_time() {
+        for (s, want) in [
+            ("2026-01-07T15:20:00Z", "2026-01-08"),
+            ("2026-01-07T14:59:59Z", "2026-01-07"),
+            ("2026-01-07T15:20:00.123+00:00", "2026-01-08"),
+            ("2026-01-07 15:20:00 +0000", "2026-01-08"),
+            ("2026-01-07 15:20Z", "2026-01-08"),
+            // A span of time, not an offset.
+            ("2026-01-07 23:30-01:00", "2026-01-07"),
+            ("2026-01-08T00:20:00+09:00", "2026-01-08"),
+            ("2026-01-07T23:00:00-05:00", "2026-01-08"),
+            ("2025-12-31T20:00:00Z", "2026-01-01"),
+            ("2024-02-28T16:00:00Z", "2024-02-29"),
+            ("Mon, 17 Nov 2025 22:30:00 GMT", "2025-11-18"),
+            ("Mon, 17 Nov 2025 22:30:00 +0000", "2025-11-18"),
+            ("Mon, 17 Nov 2025 22:30:00 +0900", "2025-11-17"),
+            ("17 Nov 2025 10:30 UT", "2025-11-17"),
+            // No offset: as written.
+            ("2026-01-07T15:20:00", "2026-01-07"),
+            ("Mon, 17 Nov 2025 22:30:00", "2025-11-17"),
+        ] {
+            assert_eq!(n(s).as_deref(), Some(want), "{s}");
+        }
+        assert_eq!(n("2026-02-30T10:00:00Z"), None);
+        assert_eq!(n("2026-01-07T25:00:00Z").as_deref(), Some("2026-01-07"));
+    }
+
+    #[test]
     fn civil_dates() {
+        for days in [-800_000, -1, 0, 20_526, 60_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
         assert_eq!(civil_from_days(20_526), (2026, 3, 14));
