@@ -634,8 +634,8 @@ fn large_files_parse_in_reasonable_time() {
 
 /// The parts of the extraction set (`tests/extraction/`, `scripts/eval-extraction`) whose rules
 /// were tuned on them: every file keeps its title, date, author and source, and its text keeps
-/// a token F1 of at least 0.95 against the gold. The untuned part (`blind2/`) is measured by
-/// the script, not held to a floor.
+/// a token F1 of at least 0.95 against the gold. The latest blind parts (`blind2/`, `blind3/`),
+/// still below that on some files, are measured by the script, not held to a floor.
 #[test]
 fn the_extraction_set_keeps_its_scores() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/extraction");

@@ -51,11 +51,16 @@ static WIDGET: LazyLock<Regex> = LazyLock::new(|| {
 const DATE_LABEL: &str =
     r"(?:입력|수정|승인|등록|기사\s*입력|최종\s*수정|발행|송고)\s*(?:일|일시)?\s*[:：]?\s*\d";
 
+/// A label of the first publication's date alone on its line (`입력`, `기사입력 :`).
+static BARE_DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\s*(?:입력|기사\s*입력|등록|발행|송고|승인)\s*(?:일|일시)?\s*[:：]?\s*$")
+});
+
 /// `김민준 기자 | 승인 2026.03.18 10:30`, `정하늘 기자 입력 2026-03-05 11:20:00`,
-/// `해담일보 | 조은결 특파원 | 기사입력 2025.10.02 오후 4:55`.
+/// `해담일보 | 조은결 특파원 | 기사입력 2025.10.02 오후 4:55`, `기자명 옥해든 기자 입력 …`.
 static REPORTER_AND_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"^\s*(?:[^|·/]{{1,20}}?\s*[|·/]\s*)?(?P<name>NAME)\s*ROLE\s*[|·,/]?\s*(?P<date>{DATE_LABEL}.{{0,60}})$"
+        r"^\s*(?:[^|·/]{{1,20}}?\s*[|·/]\s*)?(?:(?:기자명|작성자|글쓴이)\s*[:：]?\s*)?(?P<name>NAME)\s*ROLE\s*[|·,/]?\s*(?P<date>{DATE_LABEL}.{{0,60}})$"
     ))
 });
 /// The same the other way round: `입력 : 2025-01-17 17:46 | 박지훈 기자`,
@@ -272,7 +277,7 @@ const MAX_SKIPPED: usize = 3;
 
 /// The header of a whole page pasted with its menus (or of an article pasted from its
 /// headline on, without blank lines): the first date line (`입력 …`, `기사입력 …`, `최유진
-/// 기자 | 입력 …`) among the opening lines. The headline is the first of the long lines just
+/// 기자 | 입력 …`, or `입력` alone above its date) among the opening lines. The headline is the first of the long lines just
 /// above it (past a reporter or outlet line; a deck below the headline is not the title), the
 /// article starts at the first line after it that is long or ends a sentence, and a reporter
 /// line between gives the author. `None` when the text does not open that way.
@@ -283,10 +288,19 @@ pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
         .position(|l| len(l) >= MIN_LEAD_CHARS)
         .unwrap_or(lines.len())
         .min(MAX_OPENING_LINES);
-    let (at, date) = (0..limit).find_map(|i| {
+    // The date line itself may be long (`기자명 … 입력 … 수정 … 댓글 0`).
+    let (at, date) = (0..(limit + 1).min(lines.len())).find_map(|i| {
         let line = lines[i].trim();
         if let Some((_, date)) = reporter_and_date(line) {
             return Some((i, date));
+        }
+        if BARE_DATE_LABEL.is_match(line) {
+            // `입력` on a line of its own, its date on the next (a portal's layout copied).
+            let next = lines.get(i + 1)?.trim();
+            return (next.starts_with(|c: char| c.is_ascii_digit()) && len(next) <= 30)
+                .then(|| normalize_date(next))
+                .flatten()
+                .map(|d| (i, d));
         }
         dateline_date(line).map(|d| (i, d))
     })?;
@@ -313,13 +327,17 @@ pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
     }
     let body = (at + 1..lines.len())
         .find(|&j| len(lines[j]) >= MIN_LEAD_CHARS || ends_sentence(lines[j]))?;
-    let author = lines[title_at + 1..body]
-        .iter()
-        .filter(|l| len(l) <= 40)
-        .find_map(|l| {
-            reporter_and_date(l)
-                .map(|(n, _)| n)
-                .or_else(|| reporter_in(l))
+    let author = reporter_and_date(lines[at].trim())
+        .map(|(n, _)| n)
+        .or_else(|| {
+            lines[title_at + 1..body]
+                .iter()
+                .filter(|l| len(l) <= 40)
+                .find_map(|l| {
+                    reporter_and_date(l)
+                        .map(|(n, _)| n)
+                        .or_else(|| reporter_in(l))
+                })
         });
     Some(PastedHeader {
         title: lines[title_at].trim().to_string(),
@@ -513,6 +531,12 @@ mod tests {
             reporter_and_date("정하늘 기자 입력 2026-03-05 11:20:00 | 수정 2026-03-05"),
             Some(("정하늘".to_string(), "2026-03-05".to_string()))
         );
+        assert_eq!(
+            reporter_and_date(
+                "기자명 옥해든 기자   입력 2025.01.17 11:52   수정 2025.01.17 14:20   댓글 0"
+            ),
+            Some(("옥해든".to_string(), "2025-01-17".to_string()))
+        );
         assert_eq!(reporter_and_date("김민준 기자가 2026년 취재했다."), None);
         // Date first, as print views and CMS headers write it.
         assert_eq!(
@@ -552,6 +576,25 @@ mod tests {
                 body: 11,
             })
         );
+        // A portal's labels and dates on lines of their own.
+        let lines = [
+            "본문 바로가기",
+            "모음뉴스",
+            "세계",
+            "이든일보",
+            "日 빈집 900만채 '역대 최대'…\"1엔에 드립니다\" 지자체 고육책",
+            "입력",
+            "2025.09.09. 오후 5:42",
+            "수정",
+            "2025.09.10. 오전 8:00",
+            "도쿄=염도경 특파원",
+            "기자 구독",
+            "일본 지방 소도시를 중심으로 사람이 살지 않는 빈집이 빠르게 늘면서 지자체들이 고육책을 쓴다.",
+        ];
+        let header = pasted_header(&lines).unwrap();
+        assert_eq!(header.title, lines[4]);
+        assert_eq!(header.date.as_deref(), Some("2025-09-09"));
+        assert_eq!(header.body, 11);
         // The outlet's name between the headline and the date line is skipped.
         let lines = [
             "홈",

@@ -121,9 +121,11 @@ pub fn clean(article: &mut Article) {
     let mut paragraphs = original.clone();
     let mut names_seen: Vec<String> = Vec::new();
 
-    take_leading_byline(&mut paragraphs, article);
+    // The copyright notice names the outlet better than a byline, whose bracket may hold a
+    // place (`【도쿄=염도경 특파원】`).
     let outlet = paragraphs.iter().find_map(|p| copied::copyright_source(p));
     set_if_none(&mut article.source, outlet.as_deref());
+    take_leading_byline(&mut paragraphs, article);
     copied::cut_after_copyright(&mut paragraphs);
     paragraphs.retain(|p| {
         if is_copyright(p, false)

@@ -29,7 +29,7 @@ fn outlet_of(feed_title: &str) -> Option<String> {
             .expect("valid regex")
     });
     let title = non_empty(feed_title)?;
-    for sep in [" - ", " | ", " : ", " > ", " :: ", " – "] {
+    for sep in [" - ", " | ", " : ", " > ", " :: ", " – ", " · "] {
         if let Some((left, right)) = title.split_once(sep) {
             let (left, right) = (left.trim(), right.trim());
             if SECTION.is_match(left) && !right.is_empty() {
@@ -328,6 +328,7 @@ mod tests {
             ("테크데일리 : 최신뉴스 RSS", Some("테크데일리")),
             ("한결일보", Some("한결일보")),
             ("로운테크 - 로봇·하드웨어", Some("로운테크")),
+            ("초록누리신문 · 환경/생태", Some("초록누리신문")),
             ("  ", None),
         ] {
             assert_eq!(outlet_of(title).as_deref(), outlet, "{title}");

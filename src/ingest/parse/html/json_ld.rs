@@ -20,7 +20,7 @@ pub(super) struct LinkedData {
     pub(super) headline: Option<String>,
     /// `datePublished`, as written.
     pub(super) date_published: Option<String>,
-    /// The author's name (or names, joined by `, `), read as by [`author_name`].
+    /// The author's name (the first of several), read as by [`author_name`].
     pub(super) author: Option<String>,
     /// The publisher's name.
     pub(super) publisher: Option<String>,
@@ -102,15 +102,13 @@ fn collect_ld_objects(value: Value, out: &mut Vec<serde_json::Map<String, Value>
     }
 }
 
-/// A person or organisation: a string, `{"name": …}`, or a list of them (joined).
+/// A person or organisation: a string, `{"name": …}`, or the first of a list of them (the
+/// byline's first name, as a page's byline gives it: a list also holds photographers).
 fn ld_names(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => non_empty(s),
         Value::Object(o) => o.get("name").and_then(Value::as_str).and_then(non_empty),
-        Value::Array(items) => {
-            let names: Vec<String> = items.iter().filter_map(ld_names).collect();
-            (!names.is_empty()).then(|| names.join(", "))
-        }
+        Value::Array(items) => items.iter().find_map(ld_names),
         _ => None,
     }
 }

@@ -5,7 +5,8 @@
 //! ` :: 매체`, which may then serve as the source), first `<h1>` (else an element whose class
 //! names a headline); a `<title>` that is only a short name which the `<h1>` does not contain
 //! (a print view's), or that is the `<h1>` after a short name (`매체 - 헤드라인`), gives way to
-//! the `<h1>` and the name serves as the source. A print view's `프린트하기` is no title.
+//! the `<h1>` and the name serves as the source. A print view's `프린트하기` is no title. A
+//! title that is the `<h1>` after a bracketed label (`[매체] 헤드라인`) gives way to it.
 //! Date: `article:published_time` and kin in `<meta>`, `itemprop=datePublished`, JSON-LD
 //! `datePublished`, `<time datetime>` inside the article, an element whose class says `date`;
 //! the first that reads as a date wins, else the first raw one is kept as `meta["date_raw"]`.
@@ -187,13 +188,17 @@ fn title_and_source(
         Some(_) => strip_site_suffix(&t, known_site.as_deref()).0.unwrap_or(t),
         None => t,
     };
-    article.title = tags
+    let title = tags
         .get("og:title")
         .or_else(|| tags.get("twitter:title"))
         .map(strip)
         .or_else(|| ld.headline.clone())
-        .or(title_from_page)
-        .or(h1);
+        .or(title_from_page);
+    article.title = match (title, h1) {
+        // `[매체] 헤드라인` in the meta tags, the headline alone on the page.
+        (Some(t), Some(h)) if is_labelled(&t, &h) => Some(h),
+        (t, h) => t.or(h),
+    };
     let portal_outlet = tags.get("article:media_name").or_else(|| {
         tags.get("og:article:author")
             .and_then(|a| {
@@ -250,6 +255,18 @@ fn classed_headline(doc: &Html) -> Option<String> {
             let text = text_of(el);
             (4..=200).contains(&text.chars().count()).then_some(text)
         })
+}
+
+/// Whether `title` is `headline` after a bracketed label (`[새뜸경제] 헤드라인`,
+/// `【단독】 헤드라인`).
+fn is_labelled(title: &str, headline: &str) -> bool {
+    let Some(label) = title.strip_suffix(headline).map(str::trim) else {
+        return false;
+    };
+    let bracketed = |open: char, close: char| {
+        label.starts_with(open) && label.ends_with(close) && label.chars().count() <= 20
+    };
+    !headline.trim().is_empty() && (bracketed('[', ']') || bracketed('【', '】'))
 }
 
 /// A name rather than a headline: at most 20 characters in at most two words.
@@ -385,17 +402,31 @@ fn time_in_article(doc: &Html, root: Option<ElementRef<'_>>) -> Option<String> {
     })
 }
 
-/// The date in a short element whose class names a date (`<div class="dates">입력 …</div>`).
+/// The date in a short element whose class names a date (`<div class="dates">입력 …</div>`),
+/// the first that is not labelled as a modification when there is one.
 fn dated_element(doc: &Html) -> Option<String> {
-    doc.select(&CLASSED)
+    static MODIFIED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:최종\s*)?(?:수정|업데이트|갱신|update|modified)")
+            .expect("valid regex")
+    });
+    let dated: Vec<(bool, String)> = doc
+        .select(&CLASSED)
         .filter(|el| class_tokens(el.value()).iter().any(|t| t.contains("date")))
         .take(20)
-        .find_map(|el| {
+        .filter_map(|el| {
             let text = text_of(el);
-            (text.chars().count() <= 100)
+            let date = (text.chars().count() <= 100)
                 .then(|| normalize_date(&text))
-                .flatten()
+                .flatten()?;
+            Some((MODIFIED.is_match(&text), date))
         })
+        .collect();
+    // `최종수정 …` shown before `기사입력 …`: the date the article was first published.
+    let first = dated
+        .iter()
+        .find(|(modified, _)| !modified)
+        .or(dated.first());
+    first.map(|(_, date)| date.clone())
 }
 
 /// The author named by the first byline element (class naming byline, reporter or writer).

@@ -76,6 +76,12 @@ mod tests {
         ));
         assert_eq!(a.title.as_deref(), Some("OG 제목"));
         assert_eq!(a.source.as_deref(), Some("매체"));
+        // A label before the headline in the meta tags only: the headline as the page shows it.
+        let a = parse(&page(
+            r#"<meta property="og:title" content="[새뜸경제] 배터리 성적표 도입">"#,
+            "<h1>배터리 성적표 도입</h1><p>본문.</p>",
+        ));
+        assert_eq!(a.title.as_deref(), Some("배터리 성적표 도입"));
 
         let a = parse(&page(
             r#"<title>기업 AI, '큰 모델' 대신 | 다온경제</title><meta property="og:site_name" content="다온경제">"#,
@@ -188,6 +194,13 @@ mod tests {
 
     #[test]
     fn dates_urls_and_authors() {
+        // The date a modification is labelled with gives way to the first publication's.
+        let a = parse(&page(
+            "",
+            r#"<span class="art_date">최종수정 2025.12.05 08:03</span>
+               <span class="art_date">기사입력 2025.12.04 11:20</span><p>본문.</p>"#,
+        ));
+        assert_eq!(a.date.as_deref(), Some("2025-12-04"));
         let a = parse(&page(
             r#"<meta name="pubdate" content="2026년 3월 14일"><meta name="author" content="김민준 기자">
                <link rel="canonical" href="https://x.example/a"><meta property="og:url" content="https://x.example/b">"#,
