@@ -128,8 +128,7 @@ pub(super) fn invisible(e: &Element) -> bool {
     if matches!(
         e.name(),
         "script" | "style" | "noscript" | "template" | "head" | "title" | "meta" | "link"
-    ) || e.attr("hidden").is_some()
-    {
+    ) {
         return true;
     }
     if e.attr("aria-hidden")
@@ -137,14 +136,20 @@ pub(super) fn invisible(e: &Element) -> bool {
     {
         return true;
     }
-    e.attr("style").is_some_and(|style| {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        style.contains("display:none") || style.contains("visibility:hidden")
-    })
+    hidden_by_markup(e)
+}
+
+/// Whether an element is hidden by its `hidden` attribute or its inline style.
+pub(super) fn hidden_by_markup(e: &Element) -> bool {
+    e.attr("hidden").is_some()
+        || e.attr("style").is_some_and(|style| {
+            let style: String = style
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            style.contains("display:none") || style.contains("visibility:hidden")
+        })
 }
 
 #[cfg(test)]

@@ -235,6 +235,24 @@ mod tests {
     }
 
     #[test]
+    fn the_hidden_rest_that_read_more_opens_is_text() {
+        let rest = "참가권 품귀는 부작용도 낳고 있다. 일부 중고 거래 사이트에는 정가 5만 원짜리 참가권이 \
+                    15만 원 넘는 가격에 올라왔다. 대회 측은 본인 확인을 거치지 않은 양도 참가자의 기록을 인정하지 않는다.";
+        let body = format!(
+            r#"<article><p>첫 문단이다.</p>
+              <div class="article-rest" hidden><p>{rest}</p></div>
+              <button type="button">이어서 읽기</button>
+              <div style="display:none"><p>{rest}</p></div><p>끝 문단이다.</p>
+              <ul class="more-news" hidden><li>다른 기사</li></ul><a href="/more">더보기</a>
+            </article>"#
+        );
+        let a = parse(&page("", &body));
+        // Only the part the button opens: the other hidden copy has no such control, and the
+        // hidden list holds no sentences.
+        assert_eq!(a.paragraphs, ["첫 문단이다.", rest, "끝 문단이다."]);
+    }
+
+    #[test]
     fn body_from_article_without_furniture() {
         let body = r#"
             <header><nav><a>정치</a><a>경제</a></nav><a>로그인</a></header>

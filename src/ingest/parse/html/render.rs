@@ -2,17 +2,24 @@
 //! paragraphs, table cells are joined with ` | `, whitespace is collapsed and zero-width
 //! characters dropped. Furniture is skipped; when that leaves nothing, the text is rendered
 //! again skipping only furniture tags and hidden elements (not the class, id and role rules).
+//! A hidden part of the article that a "read more" button right after it opens is text: the
+//! page shows it at a tap. The button's own label (`더보기`, `이어서 읽기`) is not.
 
-use scraper::node::Element;
+use std::sync::LazyLock;
+
+use regex::Regex;
 use scraper::{ElementRef, Node};
 
-use super::furniture::{excluded, invisible};
+use super::furniture::{excluded, hidden_by_markup, invisible};
 
 /// The paragraphs under `root`, without furniture if that leaves any.
 pub(super) fn paragraphs(root: ElementRef<'_>) -> Vec<String> {
-    let strict = render(root, |e| excluded(e, true));
+    let skip = |e: ElementRef<'_>, strict| {
+        (excluded(e.value(), strict) && !continuation(e)) || read_more(e)
+    };
+    let strict = render(root, |e| skip(e, true));
     if strict.is_empty() {
-        render(root, |e| excluded(e, false))
+        render(root, |e| skip(e, false))
     } else {
         strict
     }
@@ -20,7 +27,42 @@ pub(super) fn paragraphs(root: ElementRef<'_>) -> Vec<String> {
 
 /// Every visible line of the page under `root`, furniture included (headers, footers).
 pub(super) fn page_lines(root: ElementRef<'_>) -> Vec<String> {
-    render(root, invisible)
+    render(root, |e| invisible(e.value()))
+}
+
+static READ_MORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:기사\s*|본문\s*)?(?:더\s*보기|전체\s*보기|이어서\s*(?:읽기|보기)|계속\s*읽기|펼치기|펼쳐\s*보기|read\s*more|more)\s*[▼▽⌄+]?$",
+    )
+    .expect("valid regex")
+});
+
+/// Whether `el` is a "read more" control (`<a>더보기</a>`, `<button>이어서 읽기</button>`).
+fn read_more(el: ElementRef<'_>) -> bool {
+    if !matches!(el.value().name(), "a" | "button" | "span") {
+        return false;
+    }
+    let text: String = el.text().collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.chars().count() <= 20 && READ_MORE.is_match(&text)
+}
+
+/// Whether `el` is the hidden rest of an article (`<div hidden>` or `display:none`) that a
+/// "read more" control right after it reveals: sentences, not a list of links.
+fn continuation(el: ElementRef<'_>) -> bool {
+    if !hidden_by_markup(el.value()) {
+        return false;
+    }
+    let opens_it = el
+        .next_siblings()
+        .filter_map(ElementRef::wrap)
+        .take(2)
+        .any(read_more);
+    if !opens_it {
+        return false;
+    }
+    let text: String = el.text().collect();
+    text.chars().filter(|c| !c.is_whitespace()).count() >= 80 && text.contains("다.")
 }
 
 /// Elements that start and end a paragraph.
@@ -110,14 +152,14 @@ enum Step<N> {
 }
 
 /// The paragraphs of the text under `root`, without the elements `skip` names.
-fn render(root: ElementRef<'_>, skip: impl Fn(&Element) -> bool) -> Vec<String> {
+fn render(root: ElementRef<'_>, skip: impl Fn(ElementRef<'_>) -> bool) -> Vec<String> {
     let mut out = Paragraphs::default();
     let mut stack: Vec<_> = root.children().rev().map(Step::Open).collect();
     while let Some(step) = stack.pop() {
         match step {
             Step::Open(node) => match node.value() {
                 Node::Text(t) => out.text(t),
-                Node::Element(e) if !skip(e) => {
+                Node::Element(e) if !ElementRef::wrap(node).is_some_and(&skip) => {
                     let name = e.name();
                     match name {
                         "br" | "hr" => {
