@@ -11,9 +11,10 @@
 //!   (`김민준 기자 minjun.kim@…`, an address alone) and reporter-only lines (`김민준 기자`).
 //!   Their name supplies the author when no byline did.
 //! - **Trailing headline lists** go: a heading such as `[관련기사]`, `많이 본 뉴스`, `인기기사`
-//!   followed to the end by short lines, or without a heading, two or more trailing lines that
+//!   followed to the end by short lines that are not sentences (no closing period), or without a heading, two or more trailing lines that
 //!   end in a timestamp (`▶ 폴더블폰 판매 30% 증가 2026.02.24 14:05`) or start with `▶`/`☞`.
 //!   Only at the end of the article: a body paragraph that merely contains a date stays.
+//!   Inside the text, a heading and the headlines under it go when sentences follow them.
 //! - A leading paragraph equal to the title, and date lines (`입력 2026.01.22 06:00 | 수정 …`)
 //!   among the first paragraphs, go (the date line fills `date` when it is missing), as do
 //!   lines that give the reporter and the date together (`김민준 기자 | 승인 2026.03.18`).
@@ -146,6 +147,7 @@ pub fn clean(article: &mut Article) {
         true
     });
     strip_trailing(&mut paragraphs, &mut names_seen);
+    drop_inner_lists(&mut paragraphs);
     drop_header_lines(&mut paragraphs, article);
     paragraphs.retain(|p| !p.trim().is_empty());
 
@@ -324,11 +326,40 @@ fn strip_trailing(paragraphs: &mut Vec<String>, names_seen: &mut Vec<String>) {
     }
 }
 
+/// A headline, not a sentence: short, and not closed by a period (headlines end in `…다` as
+/// often as sentences do, but never in a period).
+fn is_list_item(p: &str) -> bool {
+    p.chars().count() <= MAX_ITEM_CHARS && !p.trim_end().ends_with(['.', '。'])
+}
+
+/// Drops a box of links to other articles inside the text: a list heading (`함께 보면 좋은
+/// 기사`) and the headlines under it, up to the article's next sentence.
+fn drop_inner_lists(paragraphs: &mut Vec<String>) {
+    let mut i = 0;
+    while i < paragraphs.len() {
+        if LIST_HEADING.is_match(&paragraphs[i]) {
+            let items = paragraphs[i + 1..]
+                .iter()
+                .take(MAX_LIST_ITEMS)
+                .take_while(|p| is_list_item(p))
+                .count();
+            let resumes = paragraphs
+                .get(i + 1 + items)
+                .is_some_and(|p| !is_list_item(p));
+            if items > 0 && resumes {
+                paragraphs.drain(i..=i + items);
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
 /// Where a trailing headline list starts, if the paragraphs end with one.
 fn trailing_list_start(paragraphs: &[String]) -> Option<usize> {
     let n = paragraphs.len();
-    let short = |p: &String| p.chars().count() <= MAX_ITEM_CHARS;
-    // A heading followed to the end by short lines.
+    let short = |p: &String| is_list_item(p);
+    // A heading followed to the end by headlines.
     for i in (n.saturating_sub(MAX_LIST_ITEMS + 1)..n).rev() {
         if LIST_HEADING.is_match(&paragraphs[i]) {
             return paragraphs[i + 1..].iter().all(short).then_some(i);
@@ -631,6 +662,23 @@ mod tests {
         let long = "가".repeat(200);
         let a = cleaned(&["본문.", "관련기사", &long]);
         assert_eq!(a.paragraphs.len(), 3);
+        // A box of headlines inside the text goes; the sentences after it, short or long, stay.
+        let a = cleaned(&[
+            "본문 첫째.",
+            "함께 보면 좋은 기사",
+            "'소아과 오픈런' 여전…대도시도 평일 대기 2시간",
+            "공공 심야약국 확대 예산 국회 문턱 넘을까",
+            "전문가들은 원격 상담을 대안으로 제시한다.",
+            "한 교수는 \"보상을 현실화해야 한다\"고 강조했다.",
+        ]);
+        assert_eq!(
+            a.paragraphs,
+            [
+                "본문 첫째.",
+                "전문가들은 원격 상담을 대안으로 제시한다.",
+                "한 교수는 \"보상을 현실화해야 한다\"고 강조했다."
+            ]
+        );
     }
 
     #[test]
