@@ -36,6 +36,10 @@ static COPYRIGHT_OUTLET: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?i)(?:[ⓒ©]|\(c\)|copyright)\s*(?:[ⓒ©]|\(c\))?\s*(?:(?:19|20)\d{2}\s*)?(?:by\s+)?(?P<name>[^\s.,，<>()\[\]{}|:;'"ⓒ© ]{1,20}(?:\s[^\s.,，<>()\[\]{}|:;'"ⓒ© ]{1,10})?)\s*(?:[.,，>)\](]|무단|all\s+rights|$)"#,
     )
 });
+/// The outlet in a notice written as a sentence: `이 기사의 저작권은 솔바람스포츠에 있으며, …`.
+static COPYRIGHT_OWNER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"저작권(?:은|이)\s*(?:\(주\)\s*)?(?P<name>[가-힣A-Za-z0-9]{2,20})\s*(?:에|에게)\s*있")
+});
 /// Words that are never an outlet's name.
 static NOT_OUTLET: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?:무단|저작권|all|rights|reserved|copyright|news|뉴스)$"));
@@ -119,6 +123,9 @@ pub(super) fn copyright_source(p: &str) -> Option<String> {
 
 /// The holder a copyright line names (`ⓒ DURU Corp.`), whether or not it is a notice.
 fn holder(p: &str) -> Option<String> {
+    if let Some(c) = COPYRIGHT_OWNER.captures(p) {
+        return Some(c["name"].to_string());
+    }
     let m = COPYRIGHT_OUTLET.captures(p)?.name("name")?;
     let name = m.as_str().trim().trim_start_matches("(주)").trim();
     // `누리테크 무단전재-재배포금지`: the notice, not a second word of the name; `단비경제
@@ -215,7 +222,10 @@ pub fn page_facts(lines: &[String]) -> PageFacts {
             facts.author.get_or_insert(name);
             facts.date.get_or_insert(date);
             facts.byline_source.get_or_insert(source);
-        } else if let Some(date) = dateline_date(line) {
+        } else if let Some(date) = dateline_date(line).or_else(|| {
+            // `들녘일보 디지털뉴스부 / 기사승인 2025.11.13 06:00`: a desk, then the date line.
+            line.split(['/', '|', '·']).skip(1).find_map(dateline_date)
+        }) {
             facts.date.get_or_insert(date);
         } else if let Some(c) = REPORTER_ONLY.captures(line) {
             facts.author.get_or_insert_with(|| c["name"].to_string());
@@ -433,6 +443,10 @@ mod tests {
             (
                 "Copyright ⓒ 한빛뉴스. All rights reserved. 무단 전재 및 재배포 금지.",
                 "한빛뉴스",
+            ),
+            (
+                "이 기사의 저작권은 솔바람스포츠에 있으며, 출처를 밝히지 않은 무단 전재 및 재배포를 금합니다.",
+                "솔바람스포츠",
             ),
         ] {
             assert_eq!(copyright_source(line).as_deref(), Some(outlet), "{line}");
@@ -704,6 +718,12 @@ mod tests {
         assert_eq!(facts.author.as_deref(), Some("한지민"));
         assert_eq!(facts.date, None, "a bare timestamp is no date line");
         assert_eq!(page_facts(&v(&["본문이다."])), PageFacts::default());
+        // A desk before the date line; a printout's date is no publication date.
+        let lines = v(&[
+            "출력일시 : 2025.11.20 (목) 13:55",
+            "들녘일보 디지털뉴스부 / 기사승인 2025.11.13 06:00",
+        ]);
+        assert_eq!(page_facts(&lines).date.as_deref(), Some("2025-11-13"));
         // A portal's page: the outlet's notice under the article, the portal's at the foot.
         let facts = page_facts(&v(&[
             "본문이다.",

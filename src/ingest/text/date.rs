@@ -54,7 +54,7 @@ pub(crate) fn is_dateline(line: &str) -> bool {
 pub(crate) fn dateline_date(line: &str) -> Option<String> {
     static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"^\s*(?:입력|수정|등록|기사\s*입력|최종\s*수정|업데이트|발행|승인|게재|송고)\s*(?:일|일시)?\s*[:：]?\s*\d",
+            r"^\s*(?:입력|수정|등록|기사\s*(?:입력|승인|등록|작성)|작성|최종\s*수정|업데이트|발행|승인|게재|송고)\s*(?:일|일시)?\s*[:：]?\s*\d",
         )
         .expect("valid regex")
     });
@@ -345,6 +345,8 @@ mod tests {
             "승인 2026.03.18 10:30",
             "입력 2026.03.18. 오전 10:30  수정 2026.03.18. 오전 11:02",
             "최종수정 2026-03-18",
+            "기사승인 2025.11.13 06:00",
+            "작성 2025.11.13",
         ] {
             assert!(is_dateline(yes), "{yes}");
         }

@@ -3,7 +3,7 @@
 //! Title: `og:title`, `twitter:title` (without a trailing ` - 매체` when the site name is
 //! known), JSON-LD `headline`, `<title>` without a trailing site suffix (` | 매체`, ` - 매체`,
 //! ` :: 매체`, which may then serve as the source), first `<h1>` (else an element whose class
-//! names a headline); a `<title>` that is only a short name which the `<h1>` does not contain
+//! names a headline, else one set in large type by its own markup, as old layouts do); a `<title>` that is only a short name which the `<h1>` does not contain
 //! (a print view's), or that is the `<h1>` after a short name (`매체 - 헤드라인`), gives way to
 //! the `<h1>` and the name serves as the source. A print view's `프린트하기` is no title. A
 //! title that is the `<h1>` after a bracketed label (`[매체] 헤드라인`) gives way to it.
@@ -69,6 +69,7 @@ const EXTRA_KEYS: [(&str, &str); 5] = [
 static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static CLASSED: LazyLock<Selector> = LazyLock::new(|| selector("[class]"));
+static STYLED: LazyLock<Selector> = LazyLock::new(|| selector("[style], font[size]"));
 
 /// Fills `article`'s title, source, URL, date, author and extras from `doc`; `body` is the
 /// element chosen as the article's body (a `<time>` in it may date the article).
@@ -160,7 +161,9 @@ fn title_and_source(
         Some(t) => strip_site_suffix(t, site_name.as_deref()),
         None => (None, print_site),
     };
-    let h1 = first_text(doc, &H1).or_else(|| classed_headline(doc));
+    let h1 = first_text(doc, &H1)
+        .or_else(|| classed_headline(doc))
+        .or_else(|| styled_headline(doc));
     let (title_from_page, suffix) = match (title_from_page, &h1) {
         // A print view's `<title>` is the outlet's name alone; its headline is the `<h1>`.
         (Some(t), Some(h)) if suffix.is_none() && !t.contains(h.as_str()) && is_short_name(&t) => {
@@ -267,6 +270,40 @@ fn is_labelled(title: &str, headline: &str) -> bool {
         label.starts_with(open) && label.ends_with(close) && label.chars().count() <= 20
     };
     !headline.trim().is_empty() && (bracketed('[', ']') || bracketed('【', '】'))
+}
+
+/// For an old table layout without `<h1>` or headline classes, the first element set in large
+/// type by its own markup (`<font style="font-size:21px">`, `<font size="5">`): at least
+/// 18 px or 14 pt, or a font size of 5 or more.
+fn styled_headline(doc: &Html) -> Option<String> {
+    static SIZE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt)").expect("valid regex")
+    });
+    doc.select(&STYLED)
+        .filter(|el| {
+            let e = el.value();
+            let by_style = e
+                .attr("style")
+                .and_then(|s| SIZE.captures(s))
+                .is_some_and(|c| {
+                    let n: f32 = c[1].parse().unwrap_or(0.0);
+                    if c[2].eq_ignore_ascii_case("pt") {
+                        n >= 14.0
+                    } else {
+                        n >= 18.0
+                    }
+                });
+            let by_size = e.name() == "font"
+                && e.attr("size")
+                    .and_then(|s| s.trim().trim_start_matches('+').parse::<u8>().ok())
+                    .is_some_and(|n| n >= 5);
+            by_style || by_size
+        })
+        .take(50)
+        .find_map(|el| {
+            let text = text_of(el);
+            (8..=200).contains(&text.chars().count()).then_some(text)
+        })
 }
 
 /// A name rather than a headline: at most 20 characters in at most two words.

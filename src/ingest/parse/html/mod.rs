@@ -82,6 +82,16 @@ mod tests {
             "<h1>배터리 성적표 도입</h1><p>본문.</p>",
         ));
         assert_eq!(a.title.as_deref(), Some("배터리 성적표 도입"));
+        // An old print layout: the headline only in large type, the date after the desk.
+        let a = parse(&page(
+            "<title>인쇄하기</title>",
+            r#"<table><tr><td><font style="font-size:11px">출력일시 : 2025.11.20 13:55</font></td></tr>
+               <tr><td><font style="font-size:21px;font-weight:bold">배춧값 한 달 새 40% 내려</font></td></tr>
+               <tr><td><font style="font-size:11px">들녘일보 디지털뉴스부 / 기사승인 2025.11.13 06:00</font></td></tr>
+               <tr><td>김장철을 앞두고 배추 가격이 내렸다.<br><br>둘째 문단이다.</td></tr></table>"#,
+        ));
+        assert_eq!(a.title.as_deref(), Some("배춧값 한 달 새 40% 내려"));
+        assert_eq!(a.date.as_deref(), Some("2025-11-13"));
 
         let a = parse(&page(
             r#"<title>기업 AI, '큰 모델' 대신 | 다온경제</title><meta property="og:site_name" content="다온경제">"#,
