@@ -90,11 +90,12 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:[\[(<〈]\s*(?:[^\[\]()<>〈〉]{0,20}\s)?(?:사진|자료\s*사진|그래픽|일러스트|캡처|제공|DB)(?:\s*=\s*[^\[\]()<>〈〉]{1,30})?\s*[\])>〉]|\s(?:사진|그래픽|일러스트)\s*=\s*[^\s=]{1,20}(?:\s[^\s=]{1,10})?|\s(?:자료\s*사진|DB|[^\s.]{1,20}\s제공)|[.\s][ⓒ©]\s*[^\s.]{1,20})\s*$|^\s*(?:사진|그래픽|일러스트)\s*=\s*\S.{0,40}$|^\s*[▲△]\s*\S",
     )
 });
-/// A link to another article inside the text: `▶ 관련기사 : 메모리 업계, HBM 증설 …` (a
-/// heading alone, `▶ 관련기사`, opens a list, which goes only at the end).
+/// A link to another article inside the text: `▶ 관련기사 : 메모리 업계, HBM 증설 …`,
+/// `▶ 함께 읽기 : …`, `[관련기사] …` (a heading alone, `▶ 관련기사`, opens a list, which goes
+/// only at the end).
 static RELATED_LINK: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*[▶►▷☞]\s*(?:관련\s*기사|관련\s*뉴스|추천\s*기사|이전\s*기사|다음\s*기사)\s*[:：]?\s*[^\s:：].{3,}$",
+        r"^\s*(?:[▶►▷☞]\s*(?:관련\s*기사|관련\s*뉴스|추천\s*기사|이전\s*기사|다음\s*기사|함께\s*(?:읽기|보기|읽을\s*기사|볼\s*기사))\s*[:：]?|[\[【]\s*(?:관련\s*기사|관련\s*뉴스|추천\s*기사|함께\s*(?:읽기|보기))\s*[\]】]\s*[:：]?)\s*[^\s:：\]】].{3,}$",
     )
 });
 
@@ -668,6 +669,13 @@ mod tests {
         assert!(is_related_link(
             "▶ 관련기사 : 메모리 업계, HBM 증설 투자 속도전"
         ));
+        for link in [
+            "▶ 함께 읽기 : 폐교 활용 사업 올해 전국 40곳 선정…강원 9곳 최다",
+            "[관련기사] 국내 빈집 150만 채 넘어…'빈집 은행' 도입 검토",
+        ] {
+            assert!(is_related_link(link), "{link}");
+        }
+        assert!(!is_related_link("[관련기사]"), "a list's heading");
         assert!(!is_related_link("▶ 관련기사"), "a list's heading");
         assert!(!is_related_link("관련기사를 보면 알 수 있다."));
     }

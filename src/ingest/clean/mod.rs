@@ -43,7 +43,7 @@ use super::text::date::dateline_date;
 use super::text::{collapse_whitespace, non_empty};
 
 /// How many leading paragraphs may hold the byline.
-const BYLINE_PARAGRAPHS: usize = 3;
+const BYLINE_PARAGRAPHS: usize = 6;
 /// How many leading paragraphs may hold a date line or repeat the title.
 const HEADER_PARAGRAPHS: usize = 5;
 /// Longest line taken as an item of a trailing headline list, in characters.
