@@ -215,6 +215,13 @@ fn take_leading_byline(paragraphs: &mut [String], article: &mut Article) {
 /// Whether a paragraph is a copyright notice. `near_end` also accepts a short no-reprint
 /// sentence without a copyright mark.
 fn is_copyright(p: &str, near_end: bool) -> bool {
+    // Every notice below holds one of these: most paragraphs are ruled out in one pass, with
+    // no counting and no lower-casing.
+    static MARKS: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)[ⓒ©]|c\)|copyright|저작권|rights|무단|배포"));
+    if p.len() > 4 * 200 || !MARKS.is_match(p) {
+        return false;
+    }
     let len = p.chars().count();
     if len > 200 {
         return false;
