@@ -43,7 +43,12 @@ impl std::fmt::Debug for Searcher {
 struct Ranked {
     score: f32,
     addr: DocAddress,
-    article: String,
+    /// The article's key, read only where it decides something: between hits of equal
+    /// score, and for the per-article cap. (Each read decompresses a block of the column's
+    /// dictionary.)
+    article: Option<String>,
+    /// The article's ordinal in its segment's `article` column.
+    article_ord: Option<u64>,
     passage: u64,
 }
 
@@ -300,6 +305,15 @@ impl Searcher {
         loop {
             let exhausted = top.len() >= total || top.len() < fetch;
             let mut ranked = self.keys(searcher, top)?;
+            // The article decides between equal scores, and for the cap: read it there.
+            let mut scores: HashMap<u32, usize> = HashMap::new();
+            for r in &ranked {
+                *scores.entry(r.score.to_bits()).or_default() += 1;
+            }
+            let all = options.per_article.is_some();
+            self.article_keys(searcher, &mut ranked, |r| {
+                all || scores.get(&r.score.to_bits()).is_some_and(|&n| n > 1)
+            })?;
             // Score, then article and passage: the same order whatever the index's layout.
             ranked.sort_by(|a, b| {
                 b.score
@@ -310,7 +324,9 @@ impl Searcher {
             if let Some(cap) = options.per_article {
                 let mut seen: HashMap<String, usize> = HashMap::new();
                 ranked.retain(|r| {
-                    let n = seen.entry(r.article.clone()).or_default();
+                    let n = seen
+                        .entry(r.article.clone().unwrap_or_default())
+                        .or_default();
                     *n += 1;
                     *n <= cap
                 });
@@ -326,7 +342,8 @@ impl Searcher {
         }
     }
 
-    /// The ranking keys (article, passage) of hits, from fast fields.
+    /// The ranking keys of hits from fast fields: the passage, and the article's ordinal
+    /// (its key is read by [`Searcher::article_keys`] where needed).
     fn keys(
         &self,
         searcher: &tantivy::Searcher,
@@ -335,34 +352,66 @@ impl Searcher {
         let corrupt = |e: tantivy::TantivyError| Error::tantivy(&self.ko.path, e);
         let mut columns = HashMap::new();
         let mut out = Vec::with_capacity(top.len());
-        let mut article = String::new();
         for (score, addr) in top {
             let (articles, passages) = match columns.entry(addr.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => {
                     let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                    let articles = ff
-                        .str("article")
-                        .map_err(corrupt)?
-                        .ok_or_else(|| Error::Schema("article is not a fast field".into()))?;
                     let passages = ff.u64("passage").map_err(corrupt)?;
-                    v.insert((articles, passages))
+                    v.insert((self.article_column(searcher, addr.segment_ord)?, passages))
                 }
             };
-            article.clear();
-            if let Some(ord) = articles.term_ords(addr.doc_id).next() {
-                articles
-                    .ord_to_str(ord, &mut article)
-                    .map_err(|e| Error::io(&self.ko.path, e))?;
-            }
             out.push(Ranked {
                 score,
                 addr,
-                article: article.clone(),
+                article: None,
+                article_ord: articles.term_ords(addr.doc_id).next(),
                 passage: passages.first(addr.doc_id).unwrap_or(0),
             });
         }
         Ok(out)
+    }
+
+    /// Reads the article key of the hits `which` accepts.
+    fn article_keys(
+        &self,
+        searcher: &tantivy::Searcher,
+        ranked: &mut [Ranked],
+        which: impl Fn(&Ranked) -> bool,
+    ) -> Result<()> {
+        let mut columns = HashMap::new();
+        for r in ranked.iter_mut().filter(|r| which(r)) {
+            let Some(ord) = r.article_ord else {
+                r.article = Some(String::new());
+                continue;
+            };
+            let column = match columns.entry(r.addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(self.article_column(searcher, r.addr.segment_ord)?)
+                }
+            };
+            let mut article = String::new();
+            column
+                .ord_to_str(ord, &mut article)
+                .map_err(|e| Error::io(&self.ko.path, e))?;
+            r.article = Some(article);
+        }
+        Ok(())
+    }
+
+    /// The `article` column of a segment.
+    fn article_column(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: u32,
+    ) -> Result<tantivy::columnar::StrColumn> {
+        searcher
+            .segment_reader(segment)
+            .fast_fields()
+            .str("article")
+            .map_err(|e| Error::tantivy(&self.ko.path, e))?
+            .ok_or_else(|| Error::Schema("article is not a fast field".into()))
     }
 
     /// The hit stored at `addr`, with its score (its rank and highlights still to fill in).
