@@ -29,6 +29,7 @@ use tantivy::schema::Field;
 use super::bm25;
 use super::clauses::{Clause, default_fields, shared, word_query};
 use super::plan::Plan;
+use super::prune::Split;
 use super::query::{FieldName, Node, Occur};
 use super::synonyms::Synonyms;
 use super::words::{self, Analysed};
@@ -65,6 +66,9 @@ pub struct Compiled {
     /// The query's words that the index holds none of the terms of, each with the bigrams
     /// it is looked up by instead (at one word's weight).
     pub unknown: Vec<(String, Vec<String>)>,
+    /// The words and the bonuses apart, for a top-k search that skips bonuses which cannot
+    /// matter ([`super::prune`]); `None` without bonuses.
+    pub(crate) split: Option<Split>,
 }
 
 impl Compiled {
@@ -120,15 +124,30 @@ pub(super) fn compile(
     .into_iter()
     .flatten()
     .collect();
-    let plan = if bonuses.is_empty() {
-        plan
+    let (plan, split) = if bonuses.is_empty() {
+        (plan, None)
     } else {
+        let bonus_terms = near
+            .iter()
+            .map(|t| (Term::from_field_text(f.pairs, t), PAIR_WEIGHT))
+            .chain(
+                bigrams
+                    .iter()
+                    .map(|t| (Term::from_field_text(f.bigrams, t), BIGRAM_WEIGHT)),
+            )
+            .collect();
+        let split = Split {
+            required: plan.query(f),
+            bonus: Plan::Bool(bonuses.clone()).query(f),
+            bonus_terms,
+        };
         let mut clauses = vec![(Occur::Must, plan)];
         clauses.extend(bonuses);
-        Plan::Bool(clauses)
+        (Plan::Bool(clauses), Some(split))
     };
     Some(Compiled {
         query: plan.query(f),
+        split,
         plan,
         terms: c.terms,
         expansions: c.expansions,

@@ -16,7 +16,7 @@ use super::compile::{self, Compiled};
 use super::hits::{Hit, Results, SearchOptions};
 use super::query::Node;
 use super::synonyms::Synonyms;
-use super::{bm25, snippet, ties};
+use super::{bm25, prune, snippet, ties};
 use crate::error::{Error, Result};
 use crate::index::KoIndex;
 use crate::index::schema::{KIND_FILE, KIND_PASSAGE};
@@ -288,9 +288,16 @@ impl Searcher {
                     w
                 }
                 .min(searcher.num_docs() as usize);
-                let (total, mut top) = searcher
-                    .search_with_statistics_provider(&*query, &(Count, top_docs(fetch)), &stats)
-                    .map_err(err)?;
+                let (total, mut top) = match &compiled.split {
+                    // Without a date filter, the bonuses of passages that cannot reach the
+                    // page are not looked up (the same hits, see `prune`).
+                    Some(split) if options.since.is_none() && options.until.is_none() => {
+                        prune::top(searcher, &stats, split, fetch.saturating_add(1)).map_err(err)?
+                    }
+                    _ => searcher
+                        .search_with_statistics_provider(&*query, &(Count, top_docs(fetch)), &stats)
+                        .map_err(err)?,
+                };
                 best(&mut top, fetch)?;
                 (total, fetch, top)
             }

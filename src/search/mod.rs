@@ -5,7 +5,8 @@
 //! aliases ([`synonyms`]) and bonuses for terms that stand together and for shared character
 //! bigrams; [`Searcher`] (`execute`) runs it and returns the page of
 //! [`Hit`]s asked for (`hits`), with highlights ([`snippet`]). [`eval`] scores a run against
-//! relevance judgements. [`browse`] counts a query's hits by period, outlet, reporter, year and
+//! relevance judgements. A page of hits skips the bonuses of passages that cannot reach it
+//! (`prune`). [`browse`] counts a query's hits by period, outlet, reporter, year and
 //! folder, and reads the passages around a hit.
 //!
 //! Ties break by article and passage number, so the order is the same on every run.
@@ -19,6 +20,7 @@ pub mod eval;
 mod execute;
 mod hits;
 pub mod plan;
+mod prune;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;

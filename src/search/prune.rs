@@ -1,0 +1,123 @@
+//! The best hits of a query without scoring every bonus: the query's words decide which
+//! passages match, and the bonuses (pairs of neighbouring terms, shared character bigrams;
+//! see `compile`) only reorder them. A passage whose words' score, plus the most its bonuses
+//! could add, stays below the `k`-th best score so far cannot enter the top `k`: its bonuses
+//! are not looked up. Every match is still counted.
+//!
+//! The result is the one tantivy's `(Count, TopDocs)` gives for the whole query: the same
+//! scores, added in the same order (words, then bonuses, as tantivy's required-optional
+//! scorer does), the same count, and the same score at every place of the top `k` (which
+//! passages of equal score fill the last places may differ; [`super::ties`] settles those).
+//! A bonus term's score is below its weight (IDF × (k1 + 1) × its clause's weight), so the
+//! sum of those weights, with a margin for rounding, bounds the bonus.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
+use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED, Term};
+
+use super::bm25;
+
+/// A query split for pruning: what matches and scores, and the bonus that only adds.
+pub(crate) struct Split {
+    /// The words: which passages match, and their score.
+    pub(crate) required: Box<dyn Query>,
+    /// The bonus clauses, as one query of optional clauses.
+    pub(crate) bonus: Box<dyn Query>,
+    /// Each bonus term with its clause's weight, for the bound.
+    pub(crate) bonus_terms: Vec<(Term, Score)>,
+}
+
+impl Split {
+    /// The most the bonus can add to a passage's score.
+    fn bound(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
+        let docs = stats.total_num_docs()?;
+        let mut sum = 0.0;
+        for (term, weight) in &self.bonus_terms {
+            let idf = bm25::idf(stats.doc_freq(term)?, docs);
+            sum += idf * (1.0 + bm25::K1) * weight;
+        }
+        // Rounding in the sums the scorers make, whatever their order.
+        Ok(sum * 1.001 + 1e-4)
+    }
+}
+
+/// A hit in the heap of the best: the worst on top.
+struct Entry(Score, DocAddress);
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    /// Greater is worse: a lower score, or the same score later in the index.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .0
+            .total_cmp(&self.0)
+            .then_with(|| self.1.cmp(&other.1))
+    }
+}
+
+/// The number of passages `split` matches, and its best `k` (best first), read as
+/// [`super::ties`] expects them.
+pub(crate) fn top(
+    searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
+    split: &Split,
+    k: usize,
+) -> tantivy::Result<(usize, Vec<(Score, DocAddress)>)> {
+    let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
+    let required = split.required.weight(scoring)?;
+    let bonus = split.bonus.weight(scoring)?;
+    let bound = split.bound(stats)?;
+    let mut best: BinaryHeap<Entry> = BinaryHeap::with_capacity(k + 1);
+    let mut total = 0;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut words = required.scorer(reader, 1.0)?;
+        let mut extra = bonus.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = words.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                total += 1;
+                let mut score = words.score();
+                let worst = if best.len() < k {
+                    Score::NEG_INFINITY
+                } else {
+                    best.peek().map_or(Score::NEG_INFINITY, |e| e.0)
+                };
+                if k > 0 && score + bound >= worst {
+                    if extra.doc() < doc {
+                        extra.seek(doc);
+                    }
+                    if extra.doc() == doc {
+                        score += extra.score();
+                    }
+                    let entry = Entry(score, DocAddress::new(ord as u32, doc));
+                    if best.len() < k {
+                        best.push(entry);
+                    } else if best.peek().is_some_and(|w| entry < *w) {
+                        best.pop();
+                        best.push(entry);
+                    }
+                }
+            }
+            doc = words.advance();
+        }
+    }
+    let mut top: Vec<(Score, DocAddress)> = best.into_iter().map(|e| (e.0, e.1)).collect();
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok((total, top))
+}
