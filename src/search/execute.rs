@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Occur as TOccur, Query, RangeQuery};
 use tantivy::{DocAddress, IndexReader, Term};
 
@@ -38,6 +39,9 @@ impl std::fmt::Debug for Searcher {
         f.debug_struct("Searcher").field("index", &self.ko).finish()
     }
 }
+
+/// Each segment's `article` and `passage` fast-field columns, opened once per ranking.
+type KeyColumns = HashMap<u32, (StrColumn, Column<u64>)>;
 
 /// A hit before its document is loaded: what ranking and the per-article cap need.
 struct Ranked {
@@ -309,16 +313,17 @@ impl Searcher {
                 (total, total, top)
             }
         };
+        let mut columns = KeyColumns::new();
         loop {
             let exhausted = top.len() >= total || top.len() < fetch;
-            let mut ranked = self.keys(searcher, top)?;
+            let mut ranked = self.keys(searcher, &mut columns, top)?;
             // The article decides between equal scores, and for the cap: read it there.
             let mut scores: HashMap<u32, usize> = HashMap::new();
             for r in &ranked {
                 *scores.entry(r.score.to_bits()).or_default() += 1;
             }
             let all = options.per_article.is_some();
-            self.article_keys(searcher, &mut ranked, |r| {
+            self.article_keys(searcher, &mut columns, &mut ranked, |r| {
                 all || scores.get(&r.score.to_bits()).is_some_and(|&n| n > 1)
             })?;
             // Score, then article and passage: the same order whatever the index's layout.
@@ -354,20 +359,12 @@ impl Searcher {
     fn keys(
         &self,
         searcher: &tantivy::Searcher,
+        columns: &mut KeyColumns,
         top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<Ranked>> {
-        let corrupt = |e: tantivy::TantivyError| Error::tantivy(&self.ko.path, e);
-        let mut columns = HashMap::new();
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let (articles, passages) = match columns.entry(addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                    let passages = ff.u64("passage").map_err(corrupt)?;
-                    v.insert((self.article_column(searcher, addr.segment_ord)?, passages))
-                }
-            };
+            let (articles, passages) = self.key_columns(searcher, columns, addr.segment_ord)?;
             out.push(Ranked {
                 score,
                 addr,
@@ -383,42 +380,42 @@ impl Searcher {
     fn article_keys(
         &self,
         searcher: &tantivy::Searcher,
+        columns: &mut KeyColumns,
         ranked: &mut [Ranked],
         which: impl Fn(&Ranked) -> bool,
     ) -> Result<()> {
-        let mut columns = HashMap::new();
         for r in ranked.iter_mut().filter(|r| which(r)) {
-            let Some(ord) = r.article_ord else {
-                r.article = Some(String::new());
-                continue;
-            };
-            let column = match columns.entry(r.addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(self.article_column(searcher, r.addr.segment_ord)?)
-                }
-            };
             let mut article = String::new();
-            column
-                .ord_to_str(ord, &mut article)
-                .map_err(|e| Error::io(&self.ko.path, e))?;
+            if let Some(ord) = r.article_ord {
+                let (articles, _) = self.key_columns(searcher, columns, r.addr.segment_ord)?;
+                articles
+                    .ord_to_str(ord, &mut article)
+                    .map_err(|e| Error::io(&self.ko.path, e))?;
+            }
             r.article = Some(article);
         }
         Ok(())
     }
 
-    /// The `article` column of a segment.
-    fn article_column(
+    /// A segment's `article` and `passage` columns, opened on first use.
+    fn key_columns<'c>(
         &self,
         searcher: &tantivy::Searcher,
+        columns: &'c mut KeyColumns,
         segment: u32,
-    ) -> Result<tantivy::columnar::StrColumn> {
-        searcher
-            .segment_reader(segment)
-            .fast_fields()
-            .str("article")
-            .map_err(|e| Error::tantivy(&self.ko.path, e))?
-            .ok_or_else(|| Error::Schema("article is not a fast field".into()))
+    ) -> Result<&'c (StrColumn, Column<u64>)> {
+        let corrupt = |e: tantivy::TantivyError| Error::tantivy(&self.ko.path, e);
+        Ok(match columns.entry(segment) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let ff = searcher.segment_reader(segment).fast_fields();
+                let articles = ff
+                    .str("article")
+                    .map_err(corrupt)?
+                    .ok_or_else(|| Error::Schema("article is not a fast field".into()))?;
+                v.insert((articles, ff.u64("passage").map_err(corrupt)?))
+            }
+        })
     }
 
     /// The hit stored at `addr`, with its score (its rank and highlights still to fill in).

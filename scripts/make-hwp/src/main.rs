@@ -244,7 +244,7 @@ fn write(template: &str, spec: &Value) -> Vec<u8> {
     put("/DocInfo", &doc_info);
     put(
         "/\u{5}HwpSummaryInformation",
-        &summary(&template_summary, spec),
+        &summary(&template_summary, spec, created),
     );
     put("/PrvText", &prv);
     put("/BodyText/Section0", &compressed);
@@ -345,7 +345,7 @@ fn table(body: &mut Vec<u8>, shape: &Shape, rows: &Value, last: bool) {
 
 /// The summary information property set, laid out as the template's: its dictionary, title,
 /// author, the date as text, created and saved times, and the rest empty.
-fn summary(template: &[u8], spec: &Value) -> Vec<u8> {
+fn summary(template: &[u8], spec: &Value, created: u64) -> Vec<u8> {
     let wide = |s: &str| {
         let units: Vec<u16> = s.encode_utf16().chain([0]).collect();
         let mut v = 0x1Fu32.to_le_bytes().to_vec(); // VT_LPWSTR
@@ -356,7 +356,6 @@ fn summary(template: &[u8], spec: &Value) -> Vec<u8> {
         }
         v
     };
-    let created = filetime(spec["created"].as_str().expect("created"));
     let time = |t: u64| {
         let mut v = 0x40u32.to_le_bytes().to_vec(); // VT_FILETIME
         v.extend(t.to_le_bytes());

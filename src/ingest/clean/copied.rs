@@ -288,10 +288,11 @@ const MAX_SKIPPED: usize = 3;
 
 /// The header of a whole page pasted with its menus (or of an article pasted from its
 /// headline on, without blank lines): the first date line (`입력 …`, `기사입력 …`, `최유진
-/// 기자 | 입력 …`, or `입력` alone above its date) among the opening lines. The headline is the first of the long lines just
-/// above it (past a reporter or outlet line; a deck below the headline is not the title), the
-/// article starts at the first line after it that is long or ends a sentence, and a reporter
-/// line between gives the author. `None` when the text does not open that way.
+/// 기자 | 입력 …`, or `입력` alone above its date) among the opening lines. The headline is the
+/// first of the long lines just above it (past a reporter or outlet line; a deck below the
+/// headline is not the title), the article starts at the first line after it that is long or
+/// ends a sentence, and the date line, or a reporter line between, gives the author. `None`
+/// when the text does not open that way.
 pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
     let len = |l: &str| l.trim().chars().count();
     let limit = lines
@@ -300,10 +301,10 @@ pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
         .unwrap_or(lines.len())
         .min(MAX_OPENING_LINES);
     // The date line itself may be long (`기자명 … 입력 … 수정 … 댓글 0`).
-    let (at, date) = (0..(limit + 1).min(lines.len())).find_map(|i| {
+    let (at, date, reporter) = (0..(limit + 1).min(lines.len())).find_map(|i| {
         let line = lines[i].trim();
-        if let Some((_, date)) = reporter_and_date(line) {
-            return Some((i, date));
+        if let Some((name, date)) = reporter_and_date(line) {
+            return Some((i, date, Some(name)));
         }
         if BARE_DATE_LABEL.is_match(line) {
             // `입력` on a line of its own, its date on the next (a portal's layout copied).
@@ -311,9 +312,9 @@ pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
             return (next.starts_with(|c: char| c.is_ascii_digit()) && len(next) <= 30)
                 .then(|| normalize_date(next))
                 .flatten()
-                .map(|d| (i, d));
+                .map(|d| (i, d, None));
         }
-        dateline_date(line).map(|d| (i, d))
+        dateline_date(line).map(|d| (i, d, None))
     })?;
     let mut top = at;
     let mut skipped = 0;
@@ -338,18 +339,16 @@ pub fn pasted_header(lines: &[&str]) -> Option<PastedHeader> {
     }
     let body = (at + 1..lines.len())
         .find(|&j| len(lines[j]) >= MIN_LEAD_CHARS || ends_sentence(lines[j]))?;
-    let author = reporter_and_date(lines[at].trim())
-        .map(|(n, _)| n)
-        .or_else(|| {
-            lines[title_at + 1..body]
-                .iter()
-                .filter(|l| len(l) <= 40)
-                .find_map(|l| {
-                    reporter_and_date(l)
-                        .map(|(n, _)| n)
-                        .or_else(|| reporter_in(l))
-                })
-        });
+    let author = reporter.or_else(|| {
+        lines[title_at + 1..body]
+            .iter()
+            .filter(|l| len(l) <= 40)
+            .find_map(|l| {
+                reporter_and_date(l)
+                    .map(|(n, _)| n)
+                    .or_else(|| reporter_in(l))
+            })
+    });
     Some(PastedHeader {
         title: lines[title_at].trim().to_string(),
         date: Some(date),

@@ -11,8 +11,9 @@
 //!   (`김민준 기자 minjun.kim@…`, an address alone) and reporter-only lines (`김민준 기자`).
 //!   Their name supplies the author when no byline did.
 //! - **Trailing headline lists** go: a heading such as `[관련기사]`, `많이 본 뉴스`, `인기기사`
-//!   followed to the end by short lines that are not sentences (no closing period), or without a heading, two or more trailing lines that
-//!   end in a timestamp (`▶ 폴더블폰 판매 30% 증가 2026.02.24 14:05`) or start with `▶`/`☞`.
+//!   followed to the end by short lines that are not sentences (no closing period), or
+//!   without a heading, two or more trailing lines that end in a timestamp
+//!   (`▶ 폴더블폰 판매 30% 증가 2026.02.24 14:05`) or start with `▶`/`☞`.
 //!   Only at the end of the article: a body paragraph that merely contains a date stays.
 //!   Inside the text, a heading and the headlines under it go when sentences follow them.
 //! - A leading paragraph equal to the title, and date lines (`입력 2026.01.22 06:00 | 수정 …`)
@@ -365,13 +366,15 @@ fn drop_inner_lists(paragraphs: &mut Vec<String>) {
 /// Where a trailing headline list starts, if the paragraphs end with one.
 fn trailing_list_start(paragraphs: &[String]) -> Option<usize> {
     let n = paragraphs.len();
-    let short = |p: &String| is_list_item(p);
     // A heading followed to the end by headlines.
     for i in (n.saturating_sub(MAX_LIST_ITEMS + 1)..n).rev() {
         if LIST_HEADING.is_match(&paragraphs[i]) {
-            return paragraphs[i + 1..].iter().all(short).then_some(i);
+            return paragraphs[i + 1..]
+                .iter()
+                .all(|p| is_list_item(p))
+                .then_some(i);
         }
-        if !short(&paragraphs[i]) {
+        if !is_list_item(&paragraphs[i]) {
             break;
         }
     }

@@ -105,18 +105,24 @@ fn zoned(s: &str) -> Option<String> {
         // `10:30-11:30` is a span of time, not an offset: without the `T` or the seconds,
         // only `Z` is taken as one.
         if &c[4] == "T" || c.get(7).is_some() || &c[8] == "Z" {
-            let date = ymd(&c[1], &c[2], &c[3])?;
-            return in_korea(&date, &c[5], &c[6], &c[8]);
+            let (y, m, d) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+            return in_korea((y, m, d), &c[5], &c[6], &c[8]);
         }
     }
     let c = RFC.captures(s)?;
-    let date = valid(c[3].parse().ok()?, month_number(&c[2])?, c[1].parse().ok()?)?;
-    in_korea(&date, &c[4], &c[5], &c[6])
+    let date = (c[3].parse().ok()?, month_number(&c[2])?, c[1].parse().ok()?);
+    in_korea(date, &c[4], &c[5], &c[6])
 }
 
-/// The Korean date of `date` (`YYYY-MM-DD`) at `hour`:`minute` in the zone `offset` (`Z`,
-/// `GMT`, `UT`, `UTC`, `+09:00`, `-0500`).
-fn in_korea(date: &str, hour: &str, minute: &str, offset: &str) -> Option<String> {
+/// The Korean date of `(year, month, day)` (a real date, else `None`) at `hour`:`minute` in
+/// the zone `offset` (`Z`, `GMT`, `UT`, `UTC`, `+09:00`, `-0500`).
+fn in_korea(
+    (year, month, day): (i64, u32, u32),
+    hour: &str,
+    minute: &str,
+    offset: &str,
+) -> Option<String> {
+    valid(year, month, day)?;
     let (h, m): (i64, i64) = (hour.parse().ok()?, minute.parse().ok()?);
     if h > 23 || m > 59 {
         return None;
@@ -130,11 +136,7 @@ fn in_korea(date: &str, hour: &str, minute: &str, offset: &str) -> Option<String
             sign * (oh * 60 + om)
         }
     };
-    let days = days_from_civil(
-        date[..4].parse().ok()?,
-        date[5..7].parse().ok()?,
-        date[8..].parse().ok()?,
-    );
+    let days = days_from_civil(year, month, day);
     let minutes = days * 1440 + h * 60 + m - offset_minutes + 9 * 60;
     let (y, mo, d) = civil_from_days(minutes.div_euclid(1440));
     valid(y, mo, d)

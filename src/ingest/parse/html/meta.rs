@@ -3,9 +3,10 @@
 //! Title: `og:title`, `twitter:title` (without a trailing ` - 매체` when the site name is
 //! known), JSON-LD `headline`, `<title>` without a trailing site suffix (` | 매체`, ` - 매체`,
 //! ` :: 매체`, which may then serve as the source), first `<h1>` (else an element whose class
-//! names a headline, else one set in large type by its own markup, as old layouts do); a `<title>` that is only a short name which the `<h1>` does not contain
-//! (a print view's), or that is the `<h1>` after a short name (`매체 - 헤드라인`), gives way to
-//! the `<h1>` and the name serves as the source. A print view's `프린트하기` is no title. A
+//! names a headline, else one set in large type by its own markup, as old layouts do); a
+//! `<title>` that is only a short name which the `<h1>` does not contain (a print view's), or
+//! that is the `<h1>` after a short name (`매체 - 헤드라인`), gives way to the `<h1>` and the
+//! name serves as the source. A print view's `프린트하기` is no title. A
 //! title that is the `<h1>` after a bracketed label (`[매체] 헤드라인`) gives way to it.
 //! Date: `article:published_time` and kin in `<meta>`, `itemprop=datePublished`, JSON-LD
 //! `datePublished`, `<time datetime>` inside the article, an element whose class says `date`;

@@ -30,6 +30,7 @@ pub(super) fn page_lines(root: ElementRef<'_>) -> Vec<String> {
     render(root, |e| invisible(e.value()))
 }
 
+/// The label of a control that reveals the rest of an article.
 static READ_MORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^(?:기사\s*|본문\s*)?(?:더\s*보기|전체\s*보기|이어서\s*(?:읽기|보기)|계속\s*읽기|펼치기|펼쳐\s*보기|read\s*more|more)\s*[▼▽⌄+]?$",
