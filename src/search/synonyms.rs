@@ -13,7 +13,9 @@
 //! `GPU`, and `그래픽 처리 장치` the member `그래픽처리장치`. A query word that matches a
 //! member is also looked up as every other member of its group, with less weight.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::terms::{FinestTerms, finest_terms};
 use crate::analysis::{Analyzer, Scratch};
@@ -22,7 +24,7 @@ use crate::index::KoIndex;
 use crate::index::aliases::AliasKeys;
 
 /// The groups of a synonyms file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Synonyms {
     /// Each group's members as written.
     groups: Vec<Vec<String>>,
@@ -60,14 +62,33 @@ impl Synonyms {
         Ok(out)
     }
 
-    /// Reads a synonyms file.
+    /// Reads a synonyms file, through the user's cache of analysed synonyms files
+    /// ([`cache_dir`]).
     pub fn load(path: &Path, analyzer: &Analyzer) -> Result<Synonyms> {
+        Synonyms::load_cached(path, analyzer, cache_dir().as_deref())
+    }
+
+    /// Reads a synonyms file. With a `cache` folder, its members' terms come from the entry
+    /// there for this very text and analyser if there is one, and are put there otherwise:
+    /// analysing the members costs a search process more than reading its query (they touch
+    /// parts of the dictionary the query does not). The cache is only ever a shortcut: an
+    /// entry that cannot be read or written is analysed anew, with no message.
+    pub fn load_cached(path: &Path, analyzer: &Analyzer, cache: Option<&Path>) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Synonyms::parse(&text, analyzer).map_err(|(line, reason)| Error::Synonyms {
-            path: path.to_path_buf(),
-            line,
-            reason,
-        })
+        let entry = cache.map(|dir| dir.join(cache_name(&text, analyzer)));
+        if let Some(cached) = entry.as_deref().and_then(read_entry) {
+            return Ok(cached);
+        }
+        let synonyms =
+            Synonyms::parse(&text, analyzer).map_err(|(line, reason)| Error::Synonyms {
+                path: path.to_path_buf(),
+                line,
+                reason,
+            })?;
+        if let Some(entry) = entry {
+            write_entry(&entry, &synonyms);
+        }
+        Ok(synonyms)
     }
 
     /// The expansions a search of `ko` uses: the groups of the synonyms file at `file`, if
@@ -161,5 +182,125 @@ impl Synonyms {
     /// Whether there are no groups.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
+    }
+}
+
+/// Version of what a cache entry holds and of [`finest_terms`]' fold; part of every entry's
+/// name, with kosearch's version.
+const CACHE_VERSION: u32 = 1;
+
+/// The user's cache of analysed synonyms files: `synonyms/` in `KOSEARCH_CACHE_DIR`, else in
+/// `$XDG_CACHE_HOME/kosearch`, else in `~/.cache/kosearch` (the folders the build keeps the
+/// dictionary in). `None` with no home folder.
+pub fn cache_dir() -> Option<PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let root = var("KOSEARCH_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("kosearch")))
+        .or_else(|| var("HOME").map(|h| h.join(".cache").join("kosearch")))?;
+    Some(root.join("synonyms"))
+}
+
+/// An entry's file name: a hash of the file's text and of everything that shapes its
+/// analysis, so an edit, another user dictionary or another kosearch misses the entry.
+fn cache_name(text: &str, analyzer: &Analyzer) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for part in [
+        env!("CARGO_PKG_VERSION"),
+        &CACHE_VERSION.to_string(),
+        &analyzer.fingerprint(),
+    ] {
+        hasher.update(part.as_bytes()).update(&[0]);
+    }
+    hasher.update(text.as_bytes());
+    format!("{}.json", &hasher.finalize().to_hex()[..32])
+}
+
+fn read_entry(path: &Path) -> Option<Synonyms> {
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn write_entry(path: &Path, synonyms: &Synonyms) {
+    let Some(dir) = path.parent() else { return };
+    let Ok(json) = serde_json::to_vec(synonyms) else {
+        return;
+    };
+    if std::fs::create_dir_all(dir).is_ok() {
+        // A cache that cannot be written only costs the next process the analysis.
+        let _ = crate::index::write_atomically(path, &json);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "GPU = 그래픽처리장치 = 그래픽카드\n# note\n파인튜닝 = 미세조정\n";
+
+    fn analyzer() -> Analyzer {
+        let dict = std::sync::Arc::new(crate::dictionary::KoDictionary::open_default().unwrap());
+        Analyzer::new(dict, Default::default()).unwrap()
+    }
+
+    #[test]
+    fn a_cached_file_reads_back_as_analysed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("synonyms.txt");
+        std::fs::write(&file, TEXT).unwrap();
+        let cache = dir.path().join("cache");
+        let analyzer = analyzer();
+        let fresh = Synonyms::parse(TEXT, &analyzer).unwrap();
+        let first = Synonyms::load_cached(&file, &analyzer, Some(&cache)).unwrap();
+        assert_eq!(first, fresh);
+        let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
+        assert_eq!(entries.len(), 1, "one entry for one text");
+        let entry = entries[0].as_ref().unwrap().path();
+
+        // The second read comes from the entry: one planted there is what it returns.
+        let mut planted = fresh.clone();
+        planted.groups[0][0] = "planted".into();
+        std::fs::write(&entry, serde_json::to_vec(&planted).unwrap()).unwrap();
+        let second = Synonyms::load_cached(&file, &analyzer, Some(&cache)).unwrap();
+        assert_eq!(second, planted);
+
+        // A damaged entry is analysed anew and rewritten.
+        std::fs::write(&entry, b"{ not json").unwrap();
+        let third = Synonyms::load_cached(&file, &analyzer, Some(&cache)).unwrap();
+        assert_eq!(third, fresh);
+        assert_eq!(read_entry(&entry), Some(fresh.clone()));
+
+        // An edited file misses the entry.
+        std::fs::write(&file, format!("{TEXT}모델 = model\n")).unwrap();
+        let edited = Synonyms::load_cached(&file, &analyzer, Some(&cache)).unwrap();
+        assert_eq!(edited.len(), 3);
+        assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_bad_line_is_refused_and_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("synonyms.txt");
+        std::fs::write(&file, "GPU = 그래픽카드\n외톨이\n").unwrap();
+        let cache = dir.path().join("cache");
+        let err = Synonyms::load_cached(&file, &analyzer(), Some(&cache)).unwrap_err();
+        assert!(err.to_string().contains("2"), "{err}");
+        assert!(!cache.exists());
+    }
+
+    #[test]
+    fn an_unwritable_cache_only_costs_the_analysis() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("synonyms.txt");
+        std::fs::write(&file, TEXT).unwrap();
+        // The cache folder's place is taken by a file: nothing can be written under it.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, b"").unwrap();
+        let analyzer = analyzer();
+        let read = Synonyms::load_cached(&file, &analyzer, Some(&blocked.join("x"))).unwrap();
+        assert_eq!(read, Synonyms::parse(TEXT, &analyzer).unwrap());
     }
 }
