@@ -10,6 +10,11 @@
 //! passages of equal score fill the last places may differ; [`super::ties`] settles those).
 //! A bonus term's score is below its weight (IDF × (k1 + 1) × its clause's weight), so the
 //! sum of those weights, with a margin for rounding, bounds the bonus.
+//!
+//! The same pass keeps every passage that ties with the `k`-th best, so that a tie across a
+//! page's cut ([`super::ties`]) needs no second pass over the matches: an index holding the
+//! same article several times (copies in two folders, a feed saved twice) ties at most
+//! places, and the second pass cost as much as the first.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -70,8 +75,9 @@ impl Ord for Entry {
     }
 }
 
-/// The number of passages `split` matches, and its best `k` (best first), read as
-/// [`super::ties`] expects them.
+/// The number of passages `split` matches, and its best `k` (best first) followed by every
+/// other passage that ties with the `k`-th (by position), read as [`super::ties`] expects
+/// them.
 pub(crate) fn top(
     searcher: &Searcher,
     stats: &dyn Bm25StatisticsProvider,
@@ -82,7 +88,11 @@ pub(crate) fn top(
     let required = split.required.weight(scoring)?;
     let bonus = split.bonus.weight(scoring)?;
     let bound = split.bound(stats)?;
-    let mut best: BinaryHeap<Entry> = BinaryHeap::with_capacity(k + 1);
+    let mut best = Best {
+        k,
+        heap: BinaryHeap::with_capacity(k + 1),
+        tied: Vec::new(),
+    };
     let mut total = 0;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut words = required.scorer(reader, 1.0)?;
@@ -93,31 +103,60 @@ pub(crate) fn top(
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 total += 1;
                 let mut score = words.score();
-                let worst = if best.len() < k {
-                    Score::NEG_INFINITY
-                } else {
-                    best.peek().map_or(Score::NEG_INFINITY, |e| e.0)
-                };
-                if k > 0 && score + bound >= worst {
+                if k > 0 && score + bound >= best.worst() {
                     if extra.doc() < doc {
                         extra.seek(doc);
                     }
                     if extra.doc() == doc {
                         score += extra.score();
                     }
-                    let entry = Entry(score, DocAddress::new(ord as u32, doc));
-                    if best.len() < k {
-                        best.push(entry);
-                    } else if best.peek().is_some_and(|w| entry < *w) {
-                        best.pop();
-                        best.push(entry);
-                    }
+                    best.offer(score, DocAddress::new(ord as u32, doc));
                 }
             }
             doc = words.advance();
         }
     }
-    let mut top: Vec<(Score, DocAddress)> = best.into_iter().map(|e| (e.0, e.1)).collect();
+    let mut top: Vec<(Score, DocAddress)> = best.heap.into_iter().map(|e| (e.0, e.1)).collect();
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    top.extend(best.tied);
     Ok((total, top))
+}
+
+/// The best `k` passages offered, and those that tie with the `k`-th but came later.
+struct Best {
+    k: usize,
+    heap: BinaryHeap<Entry>,
+    /// Passages outside the heap with the score of its worst, in the order offered.
+    tied: Vec<(Score, DocAddress)>,
+}
+
+impl Best {
+    /// The score a passage must reach to be kept (the heap's worst once it is full).
+    fn worst(&self) -> Score {
+        if self.heap.len() < self.k {
+            Score::NEG_INFINITY
+        } else {
+            self.heap.peek().map_or(Score::NEG_INFINITY, |e| e.0)
+        }
+    }
+
+    fn offer(&mut self, score: Score, doc: DocAddress) {
+        let entry = Entry(score, doc);
+        if self.heap.len() < self.k {
+            self.heap.push(entry);
+            return;
+        }
+        let Some(worst) = self.heap.peek() else {
+            return;
+        };
+        if entry < *worst {
+            let out = self.heap.pop().map(|e| (e.0, e.1));
+            self.heap.push(entry);
+            let worst = self.worst();
+            self.tied.retain(|t| t.0 == worst);
+            self.tied.extend(out.filter(|o| o.0 == worst));
+        } else if score == worst.0 {
+            self.tied.push((score, doc));
+        }
+    }
 }

@@ -71,6 +71,18 @@ pub(crate) fn cut(top: &mut Vec<(Score, DocAddress)>, n: usize) -> Option<Score>
     Some(tied)
 }
 
+/// As [`cut`], for a list that holds every passage tied with its last already (as
+/// [`super::prune::top`] gives): the best `n`, or, when the `n`-th and the next tie,
+/// everything down to their score.
+pub(crate) fn cut_complete(top: &mut Vec<(Score, DocAddress)>, n: usize) {
+    if n == 0 || top.len() <= n || top[n].0 != top[n - 1].0 {
+        top.truncate(n);
+        return;
+    }
+    let tied = top[n - 1].0;
+    top.retain(|(score, _)| *score >= tied);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +106,18 @@ mod tests {
         let mut top = hits(&[3.0, 2.0]);
         assert_eq!(cut(&mut top, 3), None);
         assert_eq!(top.len(), 2);
+    }
+
+    #[test]
+    fn a_complete_list_keeps_its_ties_across_the_cut() {
+        let mut top = hits(&[3.0, 2.0, 1.0, 1.0, 1.0]);
+        cut_complete(&mut top, 3);
+        assert_eq!(top, hits(&[3.0, 2.0, 1.0, 1.0, 1.0]));
+        let mut top = hits(&[3.0, 2.0, 2.0, 1.0, 1.0]);
+        cut_complete(&mut top, 3);
+        assert_eq!(top, hits(&[3.0, 2.0, 2.0]));
+        let mut top = hits(&[3.0, 2.0, 2.0]);
+        cut_complete(&mut top, 1);
+        assert_eq!(top, hits(&[3.0]));
     }
 }
