@@ -49,11 +49,19 @@ fn dictionary() -> Arc<KoDictionary> {
 /// A searcher over [`ARTICLES`] (with the project's user dictionary), expanding with the
 /// synonyms file `synonyms`; the folder goes when the test ends.
 fn searcher(synonyms: &str) -> (TempDir, Searcher) {
+    searcher_of_copies(synonyms, 1)
+}
+
+/// As [`searcher`], over `copies` copies of every article, each in its own folder.
+fn searcher_of_copies(synonyms: &str, copies: usize) -> (TempDir, Searcher) {
     let tmp = tempfile::tempdir().unwrap();
     let articles = tmp.path().join("articles");
-    std::fs::create_dir(&articles).unwrap();
-    for (file, title, text) in ARTICLES {
-        std::fs::write(articles.join(file), format!("{title}\n\n{text}\n")).unwrap();
+    for copy in 0..copies {
+        let folder = articles.join(format!("copy{copy}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        for (file, title, text) in ARTICLES {
+            std::fs::write(folder.join(file), format!("{title}\n\n{text}\n")).unwrap();
+        }
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = AnalyzerConfig {
@@ -82,7 +90,7 @@ fn searcher(synonyms: &str) -> (TempDir, Searcher) {
     .unwrap();
     assert_eq!(
         (summary.passages, summary.failed.len()),
-        (4, 0),
+        (4 * copies, 0),
         "{summary:?}"
     );
     let synonyms = Synonyms::parse(synonyms, &ko.analyzer).unwrap();
@@ -270,4 +278,56 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
         .collect();
     assert_eq!(after, outlet);
     assert!(outlet.contains(&"한빛".to_string()), "{outlet:?}");
+}
+
+/// The pruned top-k pass (`prune::top`, which skips bonuses and keeps the passages tied at
+/// the cut) gives what tantivy's collectors give for the whole query: the same total, and,
+/// at every cut, the same passages with the same scores, ties across the cut included.
+#[test]
+fn the_pruned_pass_finds_what_the_whole_query_finds() {
+    use crate::search::{prune, ties};
+    use tantivy::collector::{Count, TopDocs};
+    // Five copies: every passage ties five times over.
+    let (_tmp, searcher) = searcher_of_copies("", 5);
+    let ko = searcher.index();
+    let reader = ko.index.reader().unwrap().searcher();
+    let files = tantivy::Term::from_field_text(ko.fields.kind, crate::index::schema::KIND_FILE);
+    let stats = bm25::PassageStatistics::new(&reader, &files).unwrap();
+    let sorted = |mut hits: Vec<(f32, tantivy::DocAddress)>| {
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        hits
+    };
+    for q in [
+        "가격",
+        "GPU 가격",
+        "열차 가격 비용",
+        "그래픽처리장치 -열차",
+        "소형 언어 모델",
+    ] {
+        let (_, compiled) = compile(&searcher, q);
+        let split = compiled.split.as_ref().expect("the query has bonuses");
+        for k in 1..=22 {
+            let (total, mut ours) = prune::top(&reader, &stats, split, k + 1).unwrap();
+            ties::cut_complete(&mut ours, k);
+            let (count, mut theirs) = reader
+                .search_with_statistics_provider(
+                    &*compiled.query,
+                    &(Count, TopDocs::with_limit(k + 1).order_by_score()),
+                    &stats,
+                )
+                .unwrap();
+            if let Some(score) = ties::cut(&mut theirs, k) {
+                let tied = reader
+                    .search_with_statistics_provider(
+                        &*compiled.query,
+                        &ties::ScoreEquals(score),
+                        &stats,
+                    )
+                    .unwrap();
+                theirs.extend(tied);
+            }
+            assert_eq!(total, count, "{q}: total");
+            assert_eq!(sorted(ours), sorted(theirs), "{q}: top {k}");
+        }
+    }
 }
