@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// jemalloc returns what an index build's threads free, where the system allocator of glibc
+/// kept it: a build's own memory then stays flat as the corpus grows (SCALE.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     kosearch::ingest::document::silence_caught_panics();
     let cli = kosearch::cli::Cli::parse();
