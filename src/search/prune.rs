@@ -126,7 +126,8 @@ pub(crate) fn top(
 struct Best {
     k: usize,
     heap: BinaryHeap<Entry>,
-    /// Passages outside the heap with the score of its worst, in the order offered.
+    /// Passages outside the heap with the score of its worst (in no particular order: the
+    /// caller sorts what it keeps).
     tied: Vec<(Score, DocAddress)>,
 }
 
