@@ -219,9 +219,16 @@ fn cache_name(text: &str, analyzer: &Analyzer) -> String {
     format!("{}.json", &hasher.finalize().to_hex()[..32])
 }
 
+/// A cache entry, if it reads and every member's group exists.
 fn read_entry(path: &Path) -> Option<Synonyms> {
     let bytes = std::fs::read(path).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    let synonyms: Synonyms = serde_json::from_slice(&bytes).ok()?;
+    let groups = synonyms.groups.len();
+    synonyms
+        .keys
+        .iter()
+        .all(|(_, group)| *group < groups)
+        .then_some(synonyms)
 }
 
 fn write_entry(path: &Path, synonyms: &Synonyms) {
@@ -272,6 +279,12 @@ mod tests {
         let third = Synonyms::load_cached(&file, &analyzer, Some(&cache)).unwrap();
         assert_eq!(third, fresh);
         assert_eq!(read_entry(&entry), Some(fresh.clone()));
+        // So is one that reads but names a group it lacks.
+        let mut lacking = fresh.clone();
+        lacking.groups.pop();
+        std::fs::write(&entry, serde_json::to_vec(&lacking).unwrap()).unwrap();
+        let fourth = Synonyms::load_cached(&file, &analyzer, Some(&cache)).unwrap();
+        assert_eq!(fourth, fresh);
 
         // An edited file misses the entry.
         std::fs::write(&file, format!("{TEXT}모델 = model\n")).unwrap();
