@@ -270,17 +270,9 @@ impl Searcher {
         let query = self.filtered(compiled, options);
         let files = Term::from_field_text(self.ko.fields.kind, KIND_FILE);
         let stats = bm25::PassageStatistics::new(searcher, &files).map_err(err)?;
-        // One more than asked for, to see whether a tie crosses the cut (see `ties`).
-        let top_docs = |n: usize| TopDocs::with_limit(n.saturating_add(1)).order_by_score();
-        let best = |top: &mut Vec<(f32, DocAddress)>, n: usize| -> Result<()> {
-            if let Some(score) = ties::cut(top, n) {
-                let tied = searcher
-                    .search_with_statistics_provider(&*query, &ties::ScoreEquals(score), &stats)
-                    .map_err(err)?;
-                top.extend(tied);
-            }
-            Ok(())
-        };
+        // One more than asked for, to see whether a tie crosses the cut, and every passage
+        // tied with it (see `ties`).
+        let with_ties = |n: usize| ties::TopWithTies(n.saturating_add(1));
         // A page: the total and the first hits in one pass over the matches. Everything: the
         // total first (a pass without scores), to know how many to rank.
         let (total, mut fetch, mut top) = match wanted {
@@ -307,11 +299,11 @@ impl Searcher {
                         let (total, mut top) = searcher
                             .search_with_statistics_provider(
                                 &*query,
-                                &(Count, top_docs(fetch)),
+                                &(Count, with_ties(fetch)),
                                 &stats,
                             )
                             .map_err(err)?;
-                        best(&mut top, fetch)?;
+                        ties::cut_complete(&mut top, fetch);
                         (total, top)
                     }
                 };
@@ -320,7 +312,11 @@ impl Searcher {
             None => {
                 let total = searcher.search(&*query, &Count).map_err(err)?;
                 let top = searcher
-                    .search_with_statistics_provider(&*query, &top_docs(total), &stats)
+                    .search_with_statistics_provider(
+                        &*query,
+                        &TopDocs::with_limit(total.saturating_add(1)).order_by_score(),
+                        &stats,
+                    )
                     .map_err(err)?;
                 (total, total, top)
             }
@@ -360,9 +356,9 @@ impl Searcher {
             }
             fetch = (fetch * 4).min(total);
             top = searcher
-                .search_with_statistics_provider(&*query, &top_docs(fetch), &stats)
+                .search_with_statistics_provider(&*query, &with_ties(fetch), &stats)
                 .map_err(err)?;
-            best(&mut top, fetch)?;
+            ties::cut_complete(&mut top, fetch);
         }
     }
 

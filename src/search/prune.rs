@@ -16,13 +16,11 @@
 //! same article several times (copies in two folders, a feed saved twice) ties at most
 //! places, and the second pass cost as much as the first.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
 use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED, Term};
 
 use super::bm25;
+use super::ties::Best;
 
 /// A query split for pruning: what matches and scores, and the bonus that only adds.
 pub(crate) struct Split {
@@ -48,33 +46,6 @@ impl Split {
     }
 }
 
-/// A hit in the heap of the best: the worst on top.
-struct Entry(Score, DocAddress);
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    /// Greater is worse: a lower score, or the same score later in the index.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .0
-            .total_cmp(&self.0)
-            .then_with(|| self.1.cmp(&other.1))
-    }
-}
-
 /// The number of passages `split` matches, and its best `k` (best first) followed by every
 /// other passage that ties with the `k`-th (by position), read as [`super::ties`] expects
 /// them.
@@ -88,11 +59,7 @@ pub(crate) fn top(
     let required = split.required.weight(scoring)?;
     let bonus = split.bonus.weight(scoring)?;
     let bound = split.bound(stats)?;
-    let mut best = Best {
-        k,
-        heap: BinaryHeap::with_capacity(k + 1),
-        tied: Vec::new(),
-    };
+    let mut best = Best::new(k);
     let mut total = 0;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut words = required.scorer(reader, 1.0)?;
@@ -116,48 +83,5 @@ pub(crate) fn top(
             doc = words.advance();
         }
     }
-    let mut top: Vec<(Score, DocAddress)> = best.heap.into_iter().map(|e| (e.0, e.1)).collect();
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    top.extend(best.tied);
-    Ok((total, top))
-}
-
-/// The best `k` passages offered, and those that tie with the `k`-th but came later.
-struct Best {
-    k: usize,
-    heap: BinaryHeap<Entry>,
-    /// Passages outside the heap with the score of its worst (in no particular order: the
-    /// caller sorts what it keeps).
-    tied: Vec<(Score, DocAddress)>,
-}
-
-impl Best {
-    /// The score a passage must reach to be kept (the heap's worst once it is full).
-    fn worst(&self) -> Score {
-        if self.heap.len() < self.k {
-            Score::NEG_INFINITY
-        } else {
-            self.heap.peek().map_or(Score::NEG_INFINITY, |e| e.0)
-        }
-    }
-
-    fn offer(&mut self, score: Score, doc: DocAddress) {
-        let entry = Entry(score, doc);
-        if self.heap.len() < self.k {
-            self.heap.push(entry);
-            return;
-        }
-        let Some(worst) = self.heap.peek() else {
-            return;
-        };
-        if entry < *worst {
-            let out = self.heap.pop().map(|e| (e.0, e.1));
-            self.heap.push(entry);
-            let worst = self.worst();
-            self.tied.retain(|t| t.0 == worst);
-            self.tied.extend(out.filter(|o| o.0 == worst));
-        } else if score == worst.0 {
-            self.tied.push((score, doc));
-        }
-    }
+    Ok((total, best.into_list()))
 }

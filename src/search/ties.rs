@@ -5,20 +5,29 @@
 //! killed and finished by the next lays documents out differently from a clean build). So the
 //! page is cut in two steps: the best `n + 1`, and when the last two tie, every passage with
 //! that score ([`ScoreEquals`]); the caller sorts them all by score, article and passage, and
-//! only then cuts.
+//! only then cuts. The best `n + 1` and every passage tied with the last of them come from one
+//! pass ([`Best`]: [`TopWithTies`], and [`super::prune::top`]); a second pass for the ties
+//! cost as much as the first, and an index that holds articles more than once (copies in two
+//! folders, a feed saved twice) ties at nearly every cut.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Collects every matching document whose score is exactly `score`.
+#[cfg(test)]
 pub(crate) struct ScoreEquals(pub Score);
 
+#[cfg(test)]
 pub(crate) struct SegmentScoreEquals {
     score: Score,
     segment: SegmentOrdinal,
     docs: Vec<(Score, DocAddress)>,
 }
 
+#[cfg(test)]
 impl Collector for ScoreEquals {
     type Fruit = Vec<(Score, DocAddress)>;
     type Child = SegmentScoreEquals;
@@ -44,6 +53,7 @@ impl Collector for ScoreEquals {
     }
 }
 
+#[cfg(test)]
 impl SegmentCollector for SegmentScoreEquals {
     type Fruit = Vec<(Score, DocAddress)>;
 
@@ -58,9 +68,159 @@ impl SegmentCollector for SegmentScoreEquals {
     }
 }
 
+/// A hit in the heap of the best: the worst on top.
+struct Entry(Score, DocAddress);
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    /// Greater is worse: a lower score, or the same score later in the index.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .0
+            .total_cmp(&self.0)
+            .then_with(|| self.1.cmp(&other.1))
+    }
+}
+
+/// The best `k` passages offered, and those that tie with the `k`-th but came later.
+pub(crate) struct Best {
+    k: usize,
+    heap: BinaryHeap<Entry>,
+    /// Passages outside the heap with the score of its worst (in no particular order: the
+    /// caller sorts what it keeps).
+    tied: Vec<(Score, DocAddress)>,
+}
+
+impl Best {
+    /// Room for the best `k`.
+    pub(crate) fn new(k: usize) -> Best {
+        Best {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+            tied: Vec::new(),
+        }
+    }
+
+    /// The best `k` (best first, then by position), followed by every other passage tied
+    /// with the `k`-th.
+    pub(crate) fn into_list(self) -> Vec<(Score, DocAddress)> {
+        let mut top: Vec<(Score, DocAddress)> = self.heap.into_iter().map(|e| (e.0, e.1)).collect();
+        top.sort_by(order);
+        top.extend(self.tied);
+        top
+    }
+
+    /// The score a passage must reach to be kept (the heap's worst once it is full).
+    pub(crate) fn worst(&self) -> Score {
+        if self.heap.len() < self.k {
+            Score::NEG_INFINITY
+        } else {
+            self.heap.peek().map_or(Score::NEG_INFINITY, |e| e.0)
+        }
+    }
+
+    /// Keeps `doc` if it is among the best `k` so far or ties with the `k`-th.
+    pub(crate) fn offer(&mut self, score: Score, doc: DocAddress) {
+        let entry = Entry(score, doc);
+        if self.heap.len() < self.k {
+            self.heap.push(entry);
+            return;
+        }
+        let Some(worst) = self.heap.peek() else {
+            return;
+        };
+        if entry < *worst {
+            let out = self.heap.pop().map(|e| (e.0, e.1));
+            self.heap.push(entry);
+            let worst = self.worst();
+            self.tied.retain(|t| t.0 == worst);
+            self.tied.extend(out.filter(|o| o.0 == worst));
+        } else if score == worst.0 {
+            self.tied.push((score, doc));
+        }
+    }
+}
+
+/// Best first, then by position in the index.
+fn order(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> Ordering {
+    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+}
+
+/// Collects the best `k` matching passages and every other one tied with the `k`-th, as
+/// [`Best::into_list`] gives them (what [`cut_complete`] reads).
+pub(crate) struct TopWithTies(pub usize);
+
+pub(crate) struct SegmentTopWithTies {
+    segment: SegmentOrdinal,
+    best: Best,
+}
+
+impl Collector for TopWithTies {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = SegmentTopWithTies;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTopWithTies> {
+        Ok(SegmentTopWithTies {
+            segment,
+            best: Best::new(self.0),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    /// A passage tied with the `k`-th of all segments is among its own segment's best `k` or
+    /// tied with that segment's `k`-th: were that segment's `k`-th better, `k` passages of it
+    /// alone would beat it.
+    fn merge_fruits(&self, fruits: Vec<Vec<(Score, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
+        all.sort_by(order);
+        if self.0 > 0 && all.len() > self.0 {
+            let worst = all[self.0 - 1].0;
+            all.retain(|(score, _)| *score >= worst);
+        } else if self.0 == 0 {
+            all.clear();
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentTopWithTies {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.best.k > 0 {
+            self.best.offer(score, DocAddress::new(self.segment, doc));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.best.into_list()
+    }
+}
+
 /// The best `n` of `top` (sorted best first, holding `n + 1` when there are that many), or,
 /// when the `n`-th and the next tie, those above their score: the caller then adds every
 /// passage with that score, found by [`ScoreEquals`]. Returns the tied score, if any.
+#[cfg(test)]
 pub(crate) fn cut(top: &mut Vec<(Score, DocAddress)>, n: usize) -> Option<Score> {
     if n == 0 || top.len() <= n || top[n].0 != top[n - 1].0 {
         top.truncate(n);

@@ -281,8 +281,9 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
 }
 
 /// The pruned top-k pass (`prune::top`, which skips bonuses and keeps the passages tied at
-/// the cut) gives what tantivy's collectors give for the whole query: the same total, and,
-/// at every cut, the same passages with the same scores, ties across the cut included.
+/// the cut), and the collector that keeps ties for queries it cannot take (`TopWithTies`),
+/// give what tantivy's collectors and a second pass for the ties give for the whole query:
+/// the same total, and, at every cut, the same passages with the same scores.
 #[test]
 fn the_pruned_pass_finds_what_the_whole_query_finds() {
     use crate::search::{prune, ties};
@@ -326,7 +327,20 @@ fn the_pruned_pass_finds_what_the_whole_query_finds() {
                     .unwrap();
                 theirs.extend(tied);
             }
+            let mut collected = reader
+                .search_with_statistics_provider(
+                    &*compiled.query,
+                    &ties::TopWithTies(k + 1),
+                    &stats,
+                )
+                .unwrap();
+            ties::cut_complete(&mut collected, k);
             assert_eq!(total, count, "{q}: total");
+            assert_eq!(
+                sorted(collected),
+                sorted(theirs.clone()),
+                "{q}: collected, top {k}"
+            );
             assert_eq!(sorted(ours), sorted(theirs), "{q}: top {k}");
         }
     }
