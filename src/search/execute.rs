@@ -284,29 +284,20 @@ impl Searcher {
                     w
                 }
                 .min(searcher.num_docs() as usize);
-                let (total, top) = match &compiled.split {
+                let (total, mut top) = match &compiled.split {
                     // Without a date filter, the bonuses of passages that cannot reach the
-                    // page are not looked up, and the passages tied at its cut come from the
-                    // same pass (the same hits, see `prune`).
+                    // page are not looked up (the same hits, see `prune`).
                     Some(split) if options.since.is_none() && options.until.is_none() => {
-                        let (total, mut top) =
-                            prune::top(searcher, &stats, split, fetch.saturating_add(1))
-                                .map_err(err)?;
-                        ties::cut_complete(&mut top, fetch);
-                        (total, top)
+                        prune::top(searcher, &stats, split, fetch.saturating_add(1))
                     }
-                    _ => {
-                        let (total, mut top) = searcher
-                            .search_with_statistics_provider(
-                                &*query,
-                                &(Count, with_ties(fetch)),
-                                &stats,
-                            )
-                            .map_err(err)?;
-                        ties::cut_complete(&mut top, fetch);
-                        (total, top)
-                    }
-                };
+                    _ => searcher.search_with_statistics_provider(
+                        &*query,
+                        &(Count, with_ties(fetch)),
+                        &stats,
+                    ),
+                }
+                .map_err(err)?;
+                ties::cut_complete(&mut top, fetch);
                 (total, fetch, top)
             }
             None => {

@@ -70,7 +70,7 @@ pub(crate) fn top(
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 total += 1;
                 let mut score = words.score();
-                if k > 0 && score + bound >= best.worst() {
+                if score + bound >= best.worst() {
                     if extra.doc() < doc {
                         extra.seek(doc);
                     }

@@ -2,13 +2,13 @@
 //!
 //! tantivy's top-k collector keeps, among passages with equal scores, those that come first in
 //! the index's document order, and that order depends on the runs that built the index (a run
-//! killed and finished by the next lays documents out differently from a clean build). So the
-//! page is cut in two steps: the best `n + 1`, and when the last two tie, every passage with
-//! that score ([`ScoreEquals`]); the caller sorts them all by score, article and passage, and
-//! only then cuts. The best `n + 1` and every passage tied with the last of them come from one
-//! pass ([`Best`]: [`TopWithTies`], and [`super::prune::top`]); a second pass for the ties
-//! cost as much as the first, and an index that holds articles more than once (copies in two
-//! folders, a feed saved twice) ties at nearly every cut.
+//! killed and finished by the next lays documents out differently from a clean build). So a
+//! page keeps the best `n + 1` and every passage tied with the last of them, in one pass
+//! ([`Best`]: the collector [`TopWithTies`], and [`super::prune::top`]); when the `n`-th and
+//! the next tie, [`cut_complete`] keeps all of that score, and the caller sorts them by score,
+//! article and passage and only then cuts. (A second pass for the ties, as `reference` makes
+//! it for the tests, cost as much as the first, and an index that holds articles more than
+//! once, copies in two folders or a feed saved twice, ties at nearly every cut.)
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -16,60 +16,8 @@ use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// Collects every matching document whose score is exactly `score`.
-#[cfg(test)]
-pub(crate) struct ScoreEquals(pub Score);
-
-#[cfg(test)]
-pub(crate) struct SegmentScoreEquals {
-    score: Score,
-    segment: SegmentOrdinal,
-    docs: Vec<(Score, DocAddress)>,
-}
-
-#[cfg(test)]
-impl Collector for ScoreEquals {
-    type Fruit = Vec<(Score, DocAddress)>;
-    type Child = SegmentScoreEquals;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        _reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentScoreEquals> {
-        Ok(SegmentScoreEquals {
-            score: self.0,
-            segment,
-            docs: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(Score, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-#[cfg(test)]
-impl SegmentCollector for SegmentScoreEquals {
-    type Fruit = Vec<(Score, DocAddress)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if score == self.score {
-            self.docs.push((score, DocAddress::new(self.segment, doc)));
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.docs
-    }
-}
-
 /// A hit in the heap of the best: the worst on top.
-struct Entry(Score, DocAddress);
+struct Entry((Score, DocAddress));
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
@@ -88,10 +36,7 @@ impl PartialOrd for Entry {
 impl Ord for Entry {
     /// Greater is worse: a lower score, or the same score later in the index.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .0
-            .total_cmp(&self.0)
-            .then_with(|| self.1.cmp(&other.1))
+        order(&self.0, &other.0)
     }
 }
 
@@ -117,24 +62,25 @@ impl Best {
     /// The best `k` (best first, then by position), followed by every other passage tied
     /// with the `k`-th.
     pub(crate) fn into_list(self) -> Vec<(Score, DocAddress)> {
-        let mut top: Vec<(Score, DocAddress)> = self.heap.into_iter().map(|e| (e.0, e.1)).collect();
+        let mut top: Vec<(Score, DocAddress)> = self.heap.into_iter().map(|e| e.0).collect();
         top.sort_by(order);
         top.extend(self.tied);
         top
     }
 
-    /// The score a passage must reach to be kept (the heap's worst once it is full).
+    /// The score a passage must reach to be kept: the heap's worst once it is full (none
+    /// when `k` is 0).
     pub(crate) fn worst(&self) -> Score {
-        if self.heap.len() < self.k {
-            Score::NEG_INFINITY
-        } else {
-            self.heap.peek().map_or(Score::NEG_INFINITY, |e| e.0)
+        match self.heap.peek() {
+            _ if self.k == 0 => Score::INFINITY,
+            Some(e) if self.heap.len() >= self.k => e.0.0,
+            _ => Score::NEG_INFINITY,
         }
     }
 
     /// Keeps `doc` if it is among the best `k` so far or ties with the `k`-th.
     pub(crate) fn offer(&mut self, score: Score, doc: DocAddress) {
-        let entry = Entry(score, doc);
+        let entry = Entry((score, doc));
         if self.heap.len() < self.k {
             self.heap.push(entry);
             return;
@@ -143,19 +89,19 @@ impl Best {
             return;
         };
         if entry < *worst {
-            let out = self.heap.pop().map(|e| (e.0, e.1));
+            let out = self.heap.pop().map(|e| e.0);
             self.heap.push(entry);
             let worst = self.worst();
             self.tied.retain(|t| t.0 == worst);
             self.tied.extend(out.filter(|o| o.0 == worst));
-        } else if score == worst.0 {
+        } else if score == worst.0.0 {
             self.tied.push((score, doc));
         }
     }
 }
 
 /// Best first, then by position in the index.
-fn order(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> Ordering {
+pub(crate) fn order(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> Ordering {
     b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
 }
 
@@ -193,11 +139,9 @@ impl Collector for TopWithTies {
     fn merge_fruits(&self, fruits: Vec<Vec<(Score, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
         let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
         all.sort_by(order);
-        if self.0 > 0 && all.len() > self.0 {
-            let worst = all[self.0 - 1].0;
+        // (With `k` 0 the segments kept nothing.)
+        if let Some(&(worst, _)) = self.0.checked_sub(1).and_then(|i| all.get(i)) {
             all.retain(|(score, _)| *score >= worst);
-        } else if self.0 == 0 {
-            all.clear();
         }
         Ok(all)
     }
@@ -207,9 +151,7 @@ impl SegmentCollector for SegmentTopWithTies {
     type Fruit = Vec<(Score, DocAddress)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if self.best.k > 0 {
-            self.best.offer(score, DocAddress::new(self.segment, doc));
-        }
+        self.best.offer(score, DocAddress::new(self.segment, doc));
     }
 
     fn harvest(self) -> Self::Fruit {
@@ -217,21 +159,7 @@ impl SegmentCollector for SegmentTopWithTies {
     }
 }
 
-/// The best `n` of `top` (sorted best first, holding `n + 1` when there are that many), or,
-/// when the `n`-th and the next tie, those above their score: the caller then adds every
-/// passage with that score, found by [`ScoreEquals`]. Returns the tied score, if any.
-#[cfg(test)]
-pub(crate) fn cut(top: &mut Vec<(Score, DocAddress)>, n: usize) -> Option<Score> {
-    if n == 0 || top.len() <= n || top[n].0 != top[n - 1].0 {
-        top.truncate(n);
-        return None;
-    }
-    let tied = top[n - 1].0;
-    top.retain(|(score, _)| *score > tied);
-    Some(tied)
-}
-
-/// As [`cut`], for a list that holds every passage tied with its last already (as
+/// As `reference::cut`, for a list that holds every passage tied with its last already (as
 /// [`super::prune::top`] gives): the best `n`, or, when the `n`-th and the next tie,
 /// everything down to their score.
 pub(crate) fn cut_complete(top: &mut Vec<(Score, DocAddress)>, n: usize) {
@@ -243,8 +171,80 @@ pub(crate) fn cut_complete(top: &mut Vec<(Score, DocAddress)>, n: usize) {
     top.retain(|(score, _)| *score >= tied);
 }
 
+/// The cut in two passes, as pages were cut before [`Best`]: the tests' reference.
+#[cfg(test)]
+pub(crate) mod reference {
+    use tantivy::collector::{Collector, SegmentCollector};
+    use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+    /// Collects every matching document whose score is exactly `score`.
+    pub(crate) struct ScoreEquals(pub Score);
+
+    pub(crate) struct SegmentScoreEquals {
+        score: Score,
+        segment: SegmentOrdinal,
+        docs: Vec<(Score, DocAddress)>,
+    }
+
+    impl Collector for ScoreEquals {
+        type Fruit = Vec<(Score, DocAddress)>;
+        type Child = SegmentScoreEquals;
+
+        fn for_segment(
+            &self,
+            segment: SegmentOrdinal,
+            _reader: &SegmentReader,
+        ) -> tantivy::Result<SegmentScoreEquals> {
+            Ok(SegmentScoreEquals {
+                score: self.0,
+                segment,
+                docs: Vec::new(),
+            })
+        }
+
+        fn requires_scoring(&self) -> bool {
+            true
+        }
+
+        fn merge_fruits(
+            &self,
+            fruits: Vec<Vec<(Score, DocAddress)>>,
+        ) -> tantivy::Result<Self::Fruit> {
+            Ok(fruits.into_iter().flatten().collect())
+        }
+    }
+
+    impl SegmentCollector for SegmentScoreEquals {
+        type Fruit = Vec<(Score, DocAddress)>;
+
+        fn collect(&mut self, doc: DocId, score: Score) {
+            if score == self.score {
+                self.docs.push((score, DocAddress::new(self.segment, doc)));
+            }
+        }
+
+        fn harvest(self) -> Self::Fruit {
+            self.docs
+        }
+    }
+
+    /// The best `n` of `top` (sorted best first, holding `n + 1` when there are that many), or,
+    /// when the `n`-th and the next tie, those above their score: the caller then adds every
+    /// passage with that score, found by [`ScoreEquals`]. Returns the tied score, if any.
+    pub(crate) fn cut(top: &mut Vec<(Score, DocAddress)>, n: usize) -> Option<Score> {
+        if n == 0 || top.len() <= n || top[n].0 != top[n - 1].0 {
+            top.truncate(n);
+            return None;
+        }
+        let tied = top[n - 1].0;
+        top.retain(|(score, _)| *score > tied);
+        Some(tied)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::reference::cut;
     use super::*;
 
     fn hits(scores: &[f32]) -> Vec<(Score, DocAddress)> {

@@ -295,7 +295,7 @@ fn the_pruned_pass_finds_what_the_whole_query_finds() {
     let files = tantivy::Term::from_field_text(ko.fields.kind, crate::index::schema::KIND_FILE);
     let stats = bm25::PassageStatistics::new(&reader, &files).unwrap();
     let sorted = |mut hits: Vec<(f32, tantivy::DocAddress)>| {
-        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        hits.sort_by(ties::order);
         hits
     };
     for q in [
@@ -317,11 +317,11 @@ fn the_pruned_pass_finds_what_the_whole_query_finds() {
                     &stats,
                 )
                 .unwrap();
-            if let Some(score) = ties::cut(&mut theirs, k) {
+            if let Some(score) = ties::reference::cut(&mut theirs, k) {
                 let tied = reader
                     .search_with_statistics_provider(
                         &*compiled.query,
-                        &ties::ScoreEquals(score),
+                        &ties::reference::ScoreEquals(score),
                         &stats,
                     )
                     .unwrap();
