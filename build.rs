@@ -121,16 +121,9 @@ fn backdate(path: &Path, to: SystemTime) {
 }
 
 fn cache_root() -> PathBuf {
-    if let Some(dir) = env::var_os("KOSEARCH_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = env::var_os("XDG_CACHE_HOME") {
-        return PathBuf::from(dir).join("kosearch");
-    }
-    if let Some(home) = env::var_os("HOME").or_else(|| env::var_os("USERPROFILE")) {
-        return PathBuf::from(home).join(".cache").join("kosearch");
-    }
-    PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("cache")
+    compile::user_cache_root().unwrap_or_else(|| {
+        PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("cache")
+    })
 }
 
 fn is_complete(dir: &Path) -> bool {

@@ -30,6 +30,24 @@ use super::mecab::{self, ConvertError};
 
 /// Version of the folder layout this module writes; part of every cache key.
 pub const FORMAT_VERSION: u32 = 5;
+
+/// kosearch's folder in the user's cache: `KOSEARCH_CACHE_DIR`, else `$XDG_CACHE_HOME/kosearch`,
+/// else `.cache/kosearch` in the home folder (`HOME`, else `USERPROFILE`). A variable set to
+/// nothing counts as unset. `None` when none of them is set. The build keeps the dictionary
+/// there (`dict/`), and searches their analysed synonyms files (`synonyms/`).
+pub fn user_cache_root() -> Option<PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("KOSEARCH_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("kosearch")))
+        .or_else(|| {
+            let home = var("HOME").or_else(|| var("USERPROFILE"))?;
+            Some(home.join(".cache").join("kosearch"))
+        })
+}
 /// Version of what a folder means to the analysis, recorded in every index through
 /// [`crate::dictionary::KoDictionary::id`]. Bump it when a change alters the morphemes of
 /// some text; a new layout alone (format 4 added `matrix-classes.bin`, with exactly the same

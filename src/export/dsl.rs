@@ -104,7 +104,7 @@ pub fn opensearch(plan: &Plan, fields: &Fields) -> Value {
 }
 
 /// A term as the export writes it: a pair's two terms joined by
-/// [`PAIR_JOIN`](super::cluster::PAIR_JOIN) instead of kosearch's separator.
+/// [`PAIR_JOIN`] instead of kosearch's separator.
 fn cluster_term(fields: &Fields, field: tantivy::schema::Field, term: &str) -> String {
     if field == fields.pairs {
         term.replace(PAIR_SEPARATOR, &PAIR_JOIN.to_string())

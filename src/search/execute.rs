@@ -1,6 +1,6 @@
 //! Running a compiled query on one index: the hits ranked (score, then article and passage,
 //! so the order is the same on every run and every layout of the index; ties at a page's
-//! cut-off through [`ties`](super::ties)), capped per article, paged, and only the page's
+//! cut-off through [`ties`]), capped per article, paged, and only the page's
 //! documents loaded, with their highlights ([`snippet`]).
 
 use std::collections::{BTreeSet, HashMap};

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::terms::{FinestTerms, finest_terms};
 use crate::analysis::{Analyzer, Scratch};
+use crate::dictionary::compile::user_cache_root;
 use crate::error::{Error, Result};
 use crate::index::KoIndex;
 use crate::index::aliases::AliasKeys;
@@ -189,19 +190,10 @@ impl Synonyms {
 /// name, with kosearch's version.
 const CACHE_VERSION: u32 = 1;
 
-/// The user's cache of analysed synonyms files: `synonyms/` in `KOSEARCH_CACHE_DIR`, else in
-/// `$XDG_CACHE_HOME/kosearch`, else in `~/.cache/kosearch` (the folders the build keeps the
-/// dictionary in). `None` with no home folder.
+/// The user's cache of analysed synonyms files: `synonyms/` in kosearch's cache folder
+/// ([`user_cache_root`], where the build keeps the dictionary). `None` with no home folder.
 pub fn cache_dir() -> Option<PathBuf> {
-    let var = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let root = var("KOSEARCH_CACHE_DIR")
-        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("kosearch")))
-        .or_else(|| var("HOME").map(|h| h.join(".cache").join("kosearch")))?;
-    Some(root.join("synonyms"))
+    Some(user_cache_root()?.join("synonyms"))
 }
 
 /// An entry's file name: a hash of the file's text and of everything that shapes its
