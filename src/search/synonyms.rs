@@ -230,7 +230,39 @@ fn write_entry(path: &Path, synonyms: &Synonyms) {
     };
     if std::fs::create_dir_all(dir).is_ok() {
         // A cache that cannot be written only costs the next process the analysis.
-        let _ = crate::index::write_atomically(path, &json);
+        if crate::index::write_atomically(path, &json).is_ok() {
+            prune(dir, path);
+        }
+    }
+}
+
+/// Most entries the cache keeps: one per synonyms file, user dictionary and kosearch in use.
+const CACHE_ENTRIES_MAX: usize = 32;
+
+/// Removes the least recently written entries of `dir` beyond [`CACHE_ENTRIES_MAX`], never
+/// `keep` (just written). Only names of the cache's own form are touched; an entry removed
+/// while another process reads it costs that process the analysis.
+fn prune(dir: &Path, keep: &Path) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let is_entry = |name: &str| {
+        name.strip_suffix(".json")
+            .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = read
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(is_entry))
+        .filter(|e| e.path() != keep)
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    // `keep` is one more entry.
+    let Some(excess) = (entries.len() + 1).checked_sub(CACHE_ENTRIES_MAX) else {
+        return;
+    };
+    entries.sort();
+    for (_, path) in entries.into_iter().take(excess) {
+        let _ = std::fs::remove_file(path);
     }
 }
 
@@ -294,6 +326,34 @@ mod tests {
         let err = Synonyms::load_cached(&file, &analyzer(), Some(&cache)).unwrap_err();
         assert!(err.to_string().contains("2"), "{err}");
         assert!(!cache.exists());
+    }
+
+    #[test]
+    fn the_cache_keeps_the_latest_entries_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        let other = cache.join("notes.json");
+        std::fs::write(&other, "{}").unwrap();
+        let analyzer = analyzer();
+        let file = dir.path().join("synonyms.txt");
+        let total = CACHE_ENTRIES_MAX + 8;
+        for i in 0..total {
+            std::fs::write(&file, format!("GPU{i} = 그래픽카드\n")).unwrap();
+            Synonyms::load_cached(&file, &analyzer, Some(&cache)).unwrap();
+        }
+        let names: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        // The cache's own entries, at most the limit, and a file of another form left alone.
+        assert_eq!(names.len(), CACHE_ENTRIES_MAX + 1, "{names:?}");
+        assert!(other.exists());
+        let last = cache.join(cache_name(
+            &std::fs::read_to_string(&file).unwrap(),
+            &analyzer,
+        ));
+        assert!(last.exists());
     }
 
     #[test]
