@@ -5,7 +5,9 @@
 //! queries, then times each query over BENCH_ROUNDS (default 3) passes and prints the
 //! median, p99 and mean: for the query itself (parse, compile, rank the top 10 and read
 //! their documents), and, alternated with it, with the highlights of those 10 (read from the
-//! token tables stored with the passages). Asserts nothing.
+//! token tables stored with the passages). With BENCH_SLOWEST=N, also the N slowest queries
+//! (their median without highlights), each with how many passages it matches and the time
+//! tantivy takes only to count them (best of 5): what the tail is made of. Asserts nothing.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -70,6 +72,13 @@ fn main() {
             }
         }
     }
+    let slowest: usize = std::env::var("BENCH_SLOWEST")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    if slowest > 0 {
+        print_slowest(&searcher, &queries, &times[0], rounds, slowest);
+    }
     let mut medians = [0.0; 2];
     for (i, times) in times.iter_mut().enumerate() {
         times.sort_by(f64::total_cmp);
@@ -89,4 +98,37 @@ fn main() {
         "  highlights / none, medians: {:.2}x (target <= 2)",
         medians[1] / medians[0]
     );
+}
+
+/// Prints the `n` slowest queries by their median in `times` (round after round of every
+/// query, in order), with their number of matches and the time counting them alone takes.
+fn print_slowest(searcher: &Searcher, queries: &[&str], times: &[f64], rounds: usize, n: usize) {
+    let mut per_query: Vec<(f64, &str)> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mut t: Vec<f64> = (0..rounds).map(|r| times[r * queries.len() + i]).collect();
+            t.sort_by(f64::total_cmp);
+            (t[t.len() / 2], *q)
+        })
+        .collect();
+    per_query.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let reader = searcher.index().index.reader().expect("reader");
+    let tantivy = reader.searcher();
+    println!("the {n} slowest queries (median ms; matches; ms to count them alone):");
+    for (ms, q) in per_query.iter().take(n) {
+        let Some(compiled) = query::parse_or_plain(q)
+            .ok()
+            .and_then(|n| searcher.compile(&n))
+        else {
+            continue;
+        };
+        let (mut best, mut matches) = (f64::MAX, 0);
+        for _ in 0..5 {
+            let t = Instant::now();
+            matches = compiled.query.count(&tantivy).expect("count");
+            best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        println!("  {ms:7.2} ms  {matches:>8} matches, counted in {best:6.2} ms  {q}");
+    }
 }
