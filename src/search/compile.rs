@@ -28,6 +28,7 @@ use tantivy::schema::Field;
 
 use super::bm25;
 use super::clauses::{Clause, default_fields, shared, word_query};
+use super::maxscore;
 use super::plan::Plan;
 use super::prune::Split;
 use super::query::{FieldName, Node, Occur};
@@ -127,7 +128,7 @@ pub(super) fn compile(
     let (plan, split) = if bonuses.is_empty() {
         (plan, None)
     } else {
-        let bonus_terms = near
+        let bonus_terms: Vec<(Term, f32)> = near
             .iter()
             .map(|t| (Term::from_field_text(f.pairs, t), PAIR_WEIGHT))
             .chain(
@@ -139,6 +140,7 @@ pub(super) fn compile(
         let split = Split {
             required: plan.query(f),
             bonus: Plan::Bool(bonuses.clone()).query(f),
+            shape: maxscore::Shape::of(&plan, &Plan::Bool(bonuses.clone()), f),
             bonus_terms,
         };
         let mut clauses = vec![(Occur::Must, plan)];

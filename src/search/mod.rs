@@ -19,6 +19,7 @@ mod compile;
 pub mod eval;
 mod execute;
 mod hits;
+mod maxscore;
 pub mod plan;
 mod prune;
 pub mod query;

@@ -15,11 +15,15 @@
 //! page's cut ([`super::ties`]) needs no second pass over the matches: an index holding the
 //! same article several times (copies in two folders, a feed saved twice) ties at most
 //! places, and the second pass cost as much as the first.
+//!
+//! A query that matches much of the index goes through [`maxscore`] first, which scores only
+//! the passages holding one of its essential terms, when its costs say that pays.
 
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
 use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED, Term};
 
 use super::bm25;
+use super::maxscore::{self, Costs};
 use super::ties::Best;
 
 /// A query split for pruning: what matches and scores, and the bonus that only adds.
@@ -30,6 +34,9 @@ pub(crate) struct Split {
     pub(crate) bonus: Box<dyn Query>,
     /// Each bonus term with its clause's weight, for the bound.
     pub(crate) bonus_terms: Vec<(Term, Score)>,
+    /// The query's terms and how their scores combine, for the pass over its essential
+    /// terms ([`maxscore`]); `None` where that pass cannot score as tantivy does.
+    pub(crate) shape: Option<maxscore::Shape>,
 }
 
 impl Split {
@@ -41,9 +48,13 @@ impl Split {
             let idf = bm25::idf(stats.doc_freq(term)?, docs);
             sum += idf * (1.0 + bm25::K1) * weight;
         }
-        // Rounding in the sums the scorers make, whatever their order.
-        Ok(sum * 1.001 + 1e-4)
+        Ok(margin(sum))
     }
+}
+
+/// `bound` widened for rounding in the sums the scorers make, whatever their order.
+pub(crate) fn margin(bound: Score) -> Score {
+    bound * 1.001 + 1e-4
 }
 
 /// The number of passages `split` matches, and its best `k` (best first) followed by every
@@ -55,10 +66,16 @@ pub(crate) fn top(
     split: &Split,
     k: usize,
 ) -> tantivy::Result<(usize, Vec<(Score, DocAddress)>)> {
+    let bound = split.bound(stats)?;
+    if let Some(shape) = &split.shape {
+        let (required, costs) = (&*split.required, Costs::MEASURED);
+        if let Some(found) = maxscore::top(searcher, stats, required, shape, k, bound, costs)? {
+            return Ok(found);
+        }
+    }
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
     let required = split.required.weight(scoring)?;
     let bonus = split.bonus.weight(scoring)?;
-    let bound = split.bound(stats)?;
     let mut best = Best::new(k);
     let mut total = 0;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
