@@ -18,8 +18,9 @@
 //! terms' scorers from the outside in. The unit test `the_pruned_pass_finds_what_the_whole_
 //! query_finds` compares every place of the top `k` with tantivy's own pass.
 //!
-//! Queries with a required clause (tantivy orders an intersection's scorers by their
-//! length) or a phrase are left to the pass over every match.
+//! A phrase is one term here, scored by tantivy (BM25 with its own k1 over the phrase's
+//! frequency, the IDFs of its words added). Queries with a required clause (tantivy orders an
+//! intersection's scorers by their length) are left to the pass over every match.
 
 use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, EnableScoring, Query, Scorer, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
@@ -37,20 +38,36 @@ pub(crate) struct Shape {
     bonus: Node,
 }
 
-/// One term of the query.
+/// One term of the query, or one phrase.
 struct Leaf {
     /// The term as a query.
     query: Box<dyn Query>,
     /// The product of the weights above it, handed to its scorer as tantivy does.
     boost: Score,
-    /// The term whose IDF its score uses (the text's, for a BM25F term of text and title).
-    idf: Term,
-    /// Its postings: one term, or the text's and the title's.
+    /// The terms whose IDFs its score adds up (the text's, for a BM25F term of text and
+    /// title; every term of a phrase), and the k1 it saturates with: its score stays below
+    /// their sum × (k1 + 1) × `boost`.
+    idf: Vec<Term>,
+    k1: Score,
+    /// Its postings: one term, the text's and the title's, or the terms of a phrase.
     postings: Vec<Term>,
+    /// Whether a passage must hold every one of `postings` (a phrase) or one of them.
+    all: bool,
     /// Whether it adds to a score (not under a clause that excludes).
     adds: bool,
     /// Whether it is one of the bonus's terms.
     bonus: bool,
+}
+
+impl Leaf {
+    /// What its score stays below.
+    fn bound(&self, stats: &dyn Bm25StatisticsProvider, docs: u64) -> tantivy::Result<Score> {
+        let mut idf = 0.0;
+        for term in &self.idf {
+            idf += bm25::idf(stats.doc_freq(term)?, docs);
+        }
+        Ok(idf * (1.0 + self.k1) * self.boost)
+    }
 }
 
 /// How the scores of the terms combine, as tantivy's scorers combine them.
@@ -68,7 +85,7 @@ enum Node {
 
 impl Shape {
     /// The shape of `words` and `bonus` (plans of the query's words and of its bonus
-    /// clauses); `None` when they hold a required clause or a phrase.
+    /// clauses); `None` when they hold a required clause.
     pub(crate) fn of(words: &Plan, bonus: &Plan, f: &Fields) -> Option<Shape> {
         let mut leaves = Vec::new();
         let mut at = Place {
@@ -97,19 +114,23 @@ struct Place {
 }
 
 fn node(plan: &Plan, f: &Fields, at: Place, leaves: &mut Vec<Leaf>) -> Option<Node> {
-    let (idf, postings) = match plan {
+    let (idf, postings, k1, all) = match plan {
         Plan::Term { field, term } => {
             let term = Term::from_field_text(*field, term);
-            (term.clone(), vec![term])
+            (vec![term.clone()], vec![term], bm25::K1, false)
         }
         Plan::TextAndTitle { term } => {
             let text = Term::from_field_text(f.text, term);
-            (
-                text.clone(),
-                vec![text, Term::from_field_text(f.title, term)],
-            )
+            let title = Term::from_field_text(f.title, term);
+            (vec![text.clone()], vec![text, title], bm25::K1, false)
         }
-        Plan::Phrase { .. } => return None,
+        Plan::Phrase { field, terms } => {
+            let terms: Vec<Term> = terms
+                .iter()
+                .map(|(_, t)| Term::from_field_text(*field, t))
+                .collect();
+            (terms.clone(), terms, TANTIVY_K1, true)
+        }
         Plan::Boost(plan, weight) if *weight > 0.0 => {
             let boost = at.boost * weight;
             return node(plan, f, Place { boost, ..at }, leaves);
@@ -138,12 +159,17 @@ fn node(plan: &Plan, f: &Fields, at: Place, leaves: &mut Vec<Leaf>) -> Option<No
         query: plan.query(f),
         boost: at.boost,
         idf,
+        k1,
         postings,
+        all,
         adds: at.adds,
         bonus: at.bonus,
     });
     Some(Node::Leaf(leaves.len() - 1))
 }
+
+/// tantivy's k1, with which it scores phrases.
+const TANTIVY_K1: Score = 1.2;
 
 /// When the pass over the essential terms is taken, against the words' postings (about
 /// what a pass over every match reads).
@@ -198,16 +224,20 @@ pub(crate) fn top(
     let mut terms = Vec::new();
     let mut word_postings = 0;
     for (i, leaf) in shape.leaves.iter().enumerate() {
-        let mut postings = 0;
+        let mut counts = Vec::with_capacity(leaf.postings.len());
         for term in &leaf.postings {
-            postings += searcher.doc_freq(term)?;
+            counts.push(searcher.doc_freq(term)?);
         }
+        let postings = if leaf.all {
+            counts.iter().copied().min().unwrap_or(0)
+        } else {
+            counts.iter().sum()
+        };
         if !leaf.bonus {
             word_postings += postings;
         }
         if leaf.adds && postings > 0 {
-            let idf = bm25::idf(stats.doc_freq(&leaf.idf)?, docs);
-            terms.push((idf * (1.0 + bm25::K1) * leaf.boost, postings, i));
+            terms.push((leaf.bound(stats, docs)?, postings, i));
         }
     }
     if word_postings < costs.least_postings {
@@ -394,4 +424,29 @@ pub(crate) fn every_score(
     let mut all = Best::new(searcher.num_docs() as usize);
     pass.run(&adding, Score::INFINITY, &mut all)?;
     Ok(all.into_list())
+}
+
+/// Each adding term's bound and the best score it gives a passage of the index.
+#[cfg(test)]
+pub(crate) fn bounds_and_best(
+    searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
+    shape: &Shape,
+) -> tantivy::Result<Vec<(Score, Score)>> {
+    let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
+    let docs = stats.total_num_docs()?;
+    let mut out = Vec::new();
+    for leaf in shape.leaves.iter().filter(|l| l.adds) {
+        let weight = leaf.query.weight(scoring)?;
+        let mut best: Score = 0.0;
+        for reader in searcher.segment_readers() {
+            let mut scorer = weight.scorer(reader, leaf.boost)?;
+            while scorer.doc() != TERMINATED {
+                best = best.max(scorer.score());
+                scorer.advance();
+            }
+        }
+        out.push((leaf.bound(stats, docs)?, best));
+    }
+    Ok(out)
 }

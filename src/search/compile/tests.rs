@@ -289,8 +289,9 @@ fn the_pruned_pass_finds_what_the_whole_query_finds() {
     use crate::search::{maxscore, prune, ties};
     use tantivy::collector::{Count, TopDocs};
     let mut essential_passes = 0;
-    // Five copies: every passage ties five times over.
-    let (_tmp, searcher) = searcher_of_copies("", 5);
+    // Five copies: every passage ties five times over. A synonym of two words is looked up
+    // as a phrase.
+    let (_tmp, searcher) = searcher_of_copies("비용 = 열차 가격\n", 5);
     let ko = searcher.index();
     let reader = ko.index.reader().unwrap().searcher();
     let files = tantivy::Term::from_field_text(ko.fields.kind, crate::index::schema::KIND_FILE);
@@ -305,6 +306,7 @@ fn the_pruned_pass_finds_what_the_whole_query_finds() {
         "열차 가격 비용",
         "그래픽처리장치 -열차",
         "소형 언어 모델",
+        "비용 그래픽카드",
     ] {
         let (_, compiled) = compile(&searcher, q);
         let split = compiled.split.as_ref().expect("the query has bonuses");
@@ -375,7 +377,8 @@ fn the_pruned_pass_finds_what_the_whole_query_finds() {
 fn the_essential_terms_pass_scores_every_match_as_tantivy_does() {
     use crate::search::maxscore;
     use tantivy::collector::TopDocs;
-    let (_tmp, searcher) = searcher_of_copies("", 2);
+    // A synonym of two words is looked up as a phrase.
+    let (_tmp, searcher) = searcher_of_copies("비용 = 열차 가격\n", 2);
     let ko = searcher.index();
     let reader = ko.index.reader().unwrap().searcher();
     let files = tantivy::Term::from_field_text(ko.fields.kind, crate::index::schema::KIND_FILE);
@@ -388,10 +391,23 @@ fn the_essential_terms_pass_scores_every_match_as_tantivy_does() {
         "소형 언어 모델",
         "소형언어모델 OR 파인튜닝 비용",
         "가격 비용 -열차",
+        "비용 그래픽카드",
     ] {
-        let (_, compiled) = compile(&searcher, q);
+        let (rendered, compiled) = compile(&searcher, q);
+        if q.contains("비용") {
+            assert!(
+                rendered.contains("text:\"열차 가격\""),
+                "{q}: a phrase in {rendered}"
+            );
+        }
         let split = compiled.split.as_ref().expect("the query has bonuses");
-        let shape = split.shape.as_ref().expect("no phrase, no required clause");
+        let shape = split.shape.as_ref().expect("no required clause");
+        for (bound, best) in maxscore::bounds_and_best(&reader, &stats, shape).unwrap() {
+            assert!(
+                best < bound,
+                "{q}: a term scored {best}, above its bound {bound}"
+            );
+        }
         let mut ours = maxscore::every_score(&reader, &stats, shape).unwrap();
         let all = TopDocs::with_limit(reader.num_docs() as usize).order_by_score();
         let mut theirs = reader
