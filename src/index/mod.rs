@@ -466,8 +466,19 @@ fn segment_files(index: &tantivy::Index, path: &Path) -> Result<SegmentFiles> {
     let metas = index
         .searchable_segment_metas()
         .map_err(|e| Error::tantivy(path, e))?;
-    let active: std::collections::HashSet<String> =
-        metas.iter().map(|m| m.id().uuid_string()).collect();
+    // Each segment of the last commit, with the name of its deletions file if it has one: a
+    // run killed after it wrote another deletions file for the segment (of an operation it
+    // never committed) leaves that file behind, an orphan like any uncommitted segment's.
+    let active: std::collections::HashMap<String, Option<std::ffi::OsString>> = metas
+        .iter()
+        .map(|m| {
+            let deletes = m.has_deletes().then(|| {
+                m.relative_path(tantivy::index::SegmentComponent::Delete)
+                    .into()
+            });
+            (m.id().uuid_string(), deletes)
+        })
+        .collect();
     let mut files = SegmentFiles::default();
     let entries = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
     for entry in entries {
@@ -484,7 +495,14 @@ fn segment_files(index: &tantivy::Index, path: &Path) -> Result<SegmentFiles> {
             name: PathBuf::from(&name),
             size,
         };
-        if active.contains(id) {
+        let committed = match active.get(id) {
+            Some(deletes) if name.to_str().is_some_and(|n| n.ends_with(".del")) => {
+                deletes.as_ref() == Some(&name)
+            }
+            Some(_) => true,
+            None => false,
+        };
+        if committed {
             files.active.push(file);
         } else {
             files.orphans.push(file);
