@@ -84,6 +84,19 @@ enum Node {
 }
 
 impl Shape {
+    /// Each term's weight, in the order of `leaves`.
+    fn weights(
+        &self,
+        searcher: &Searcher,
+        stats: &dyn Bm25StatisticsProvider,
+    ) -> tantivy::Result<Vec<Box<dyn Weight>>> {
+        let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
+        self.leaves
+            .iter()
+            .map(|l| l.query.weight(scoring))
+            .collect()
+    }
+
     /// The shape of `words` and `bonus` (plans of the query's words and of its bonus
     /// clauses); `None` when they hold a required clause.
     pub(crate) fn of(words: &Plan, bonus: &Plan, f: &Fields) -> Option<Shape> {
@@ -244,12 +257,7 @@ pub(crate) fn top(
         return Ok(None);
     }
     let share = |s: f64| s * word_postings as f64;
-    let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
-    let weights = shape
-        .leaves
-        .iter()
-        .map(|leaf| leaf.query.weight(scoring))
-        .collect::<tantivy::Result<Vec<_>>>()?;
+    let weights = shape.weights(searcher, stats)?;
     let pass = Pass {
         searcher,
         shape,
@@ -407,12 +415,7 @@ pub(crate) fn every_score(
     stats: &dyn Bm25StatisticsProvider,
     shape: &Shape,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
-    let weights = shape
-        .leaves
-        .iter()
-        .map(|leaf| leaf.query.weight(scoring))
-        .collect::<tantivy::Result<Vec<_>>>()?;
+    let weights = shape.weights(searcher, stats)?;
     let pass = Pass {
         searcher,
         shape,
