@@ -15,8 +15,9 @@
 //! and their scores are combined as tantivy's boolean scorers combine them: the clauses that
 //! match added in the order of the query from 0.0, alternatives taking the best (tie
 //! breaker 0), a clause that excludes dropping the passage, weights multiplied into the
-//! terms' scorers from the outside in. The unit test `the_pruned_pass_finds_what_the_whole_
-//! query_finds` compares every place of the top `k` with tantivy's own pass.
+//! terms' scorers from the outside in. Unit tests in `compile/tests.rs` hold every match's
+//! score against tantivy's bit for bit, every term's best score against its bound, and
+//! every place of the top `k` against tantivy's own pass.
 //!
 //! A phrase is one term here, scored by tantivy (BM25 with its own k1 over the phrase's
 //! frequency, the IDFs of its words added). Queries with a required clause (tantivy orders an
