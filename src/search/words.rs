@@ -9,7 +9,10 @@
 //! phrases joined by spaces in the order typed, so each morpheme keeps its left context
 //! (`노선인` alone reads 노/선인; after `열차 ` it reads 노선/인). Invariant: every word of the
 //! tree holds the terms of its own place in the query, whatever other word has the same text
-//! (`교토의 13일 교토의` reads 교토/의 first, 교/토의 last). A `path:` value is split like
+//! (`교토의 13일 교토의` reads 교토/의 first, 교/토의 last). A word, or a piece of a phrase,
+//! that the context reads as nothing to index while alone it is a word keeps its own reading
+//! (at the start of `열차 노선 가격`, MeCab-ko reads 열차 as an interjection, and the query
+//! lost it). A `path:` value is split like
 //! the path field is indexed, and takes no part in the others' context; a `source:` or
 //! `author:` value is analysed alone, as the outlet or byline it is compared with was indexed
 //! (after `GPU `, 한빛뉴스 would read 한/빛/뉴스, and match no outlet named 한빛뉴스).
@@ -88,27 +91,59 @@ fn in_context<'q>(node: &'q Node, out: &mut Vec<&'q str>) {
     }
 }
 
-/// Analyses `words` joined by spaces; each word's terms, in the same order.
-fn analyse_together(ko: &KoIndex, scratch: &mut Scratch, words: &[&str]) -> Vec<WordTerms> {
+/// A word's (or a phrase's) terms as one reading gives them, and for each of its
+/// space-separated pieces whether that reading indexes anything of it.
+#[derive(Default)]
+struct Reading {
+    terms: WordTerms,
+    kept: Vec<bool>,
+}
+
+/// Analyses `words` joined by spaces; each word's reading, in the same order.
+fn analyse_together(ko: &KoIndex, scratch: &mut Scratch, words: &[&str]) -> Vec<Reading> {
     let mut context = String::new();
-    let mut spans = Vec::with_capacity(words.len());
+    let mut pieces: Vec<Vec<(usize, usize)>> = Vec::with_capacity(words.len());
     for w in words {
         if !context.is_empty() {
             context.push(' ');
         }
-        spans.push((context.len(), context.len() + w.len()));
+        let at = context.len();
+        let mut spans = Vec::new();
+        let mut start = None;
+        for (i, c) in w.char_indices().chain(std::iter::once((w.len(), ' '))) {
+            match (start, c.is_whitespace()) {
+                (None, false) => start = Some(i),
+                (Some(s), true) => {
+                    spans.push((at + s, at + i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        pieces.push(spans);
         context.push_str(w);
     }
     let mut tokens: Vec<Vec<(TokenKind, usize, String)>> = vec![Vec::new(); words.len()];
+    let mut kept: Vec<Vec<bool>> = pieces.iter().map(|p| vec![false; p.len()]).collect();
     ko.analyzer.analyze(&context, scratch, |t| {
         if !t.indexed {
             return;
         }
-        if let Some(k) = spans.iter().position(|&(s, e)| s <= t.start && t.start < e) {
-            tokens[k].push((t.kind, t.position, t.term.to_string()));
+        for (k, spans) in pieces.iter().enumerate() {
+            if let Some(j) = spans.iter().position(|&(s, e)| s <= t.start && t.start < e) {
+                tokens[k].push((t.kind, t.position, t.term.to_string()));
+                kept[k][j] = true;
+            }
         }
     });
-    tokens.into_iter().map(WordTerms::fold).collect()
+    tokens
+        .into_iter()
+        .zip(kept)
+        .map(|(tokens, kept)| Reading {
+            terms: WordTerms::fold(tokens),
+            kept,
+        })
+        .collect()
 }
 
 /// The tree of `node`, its words in context taking their terms from `analysed` in the order
@@ -117,7 +152,7 @@ fn build<'q>(
     ko: &KoIndex,
     scratch: &mut Scratch,
     node: &'q Node,
-    analysed: &mut impl Iterator<Item = WordTerms>,
+    analysed: &mut impl Iterator<Item = Reading>,
 ) -> Analysed<'q> {
     match node {
         Node::Word { field, text } => word(ko, scratch, *field, text, false, analysed),
@@ -138,18 +173,29 @@ fn word<'q>(
     field: Option<FieldName>,
     text: &'q str,
     phrase: bool,
-    analysed: &mut impl Iterator<Item = WordTerms>,
+    analysed: &mut impl Iterator<Item = Reading>,
 ) -> Analysed<'q> {
     let terms = if text.is_empty() {
         WordTerms::default()
     } else if field == Some(FieldName::Path) {
         path_terms(ko, text)
     } else if takes_context(field, text) {
-        analysed.next().unwrap_or_default()
+        let in_context = analysed.next().unwrap_or_default();
+        if in_context.kept.iter().all(|&k| k) {
+            in_context.terms
+        } else {
+            // A piece the context reads as nothing to index (열차 as an interjection at the
+            // start of `"열차 노선" 가격`) but that alone is a word: the word's own reading.
+            let alone = alone(ko, scratch, text);
+            let lost = alone
+                .kept
+                .iter()
+                .zip(&in_context.kept)
+                .any(|(&a, &c)| a && !c);
+            if lost { alone.terms } else { in_context.terms }
+        }
     } else {
-        analyse_together(ko, scratch, &[text])
-            .pop()
-            .unwrap_or_default()
+        alone(ko, scratch, text).terms
     };
     Analysed::Word {
         field,
@@ -157,6 +203,13 @@ fn word<'q>(
         phrase,
         terms,
     }
+}
+
+/// The reading of `text` analysed on its own.
+fn alone(ko: &KoIndex, scratch: &mut Scratch, text: &str) -> Reading {
+    analyse_together(ko, scratch, &[text])
+        .pop()
+        .unwrap_or_default()
 }
 
 /// Splits a `path:` value like the path field is indexed.

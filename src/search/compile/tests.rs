@@ -278,6 +278,11 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
         .collect();
     assert_eq!(after, outlet);
     assert!(outlet.contains(&"한빛".to_string()), "{outlet:?}");
+    // A piece the context reads as nothing to index keeps its own reading: at the start of
+    // `열차 노선 가격`, MeCab-ko reads 열차 as an interjection, and the phrase lost it.
+    assert_eq!(terms("열차 노선 가격"), ["가격", "노선", "열차"]);
+    let (rendered, _) = compile(&s, "\"열차 노선\" 가격");
+    assert!(rendered.contains("text:\"열차 노선\""), "{rendered}");
 }
 
 /// The pruned top-k pass (`prune::top`, which skips bonuses and keeps the passages tied at
