@@ -382,18 +382,17 @@ impl Scorers {
                 (s.doc() == doc).then(|| s.score())
             }
             Node::Sum { should, exclude } => {
-                // Every clause is looked at, so that each scorer stays in step.
-                let mut excluded = false;
-                for n in exclude {
-                    excluded |= self.eval(n, doc).is_some();
-                }
                 let mut sum: Option<Score> = None;
                 for n in should {
                     if let Some(s) = self.eval(n, doc) {
                         sum = Some(sum.unwrap_or(0.0) + s);
                     }
                 }
-                sum.filter(|_| !excluded)
+                // A scorer left behind here moves when a later passage needs it.
+                if sum.is_some() && exclude.iter().any(|n| self.eval(n, doc).is_some()) {
+                    return None;
+                }
+                sum
             }
             Node::Max(alternatives) => {
                 let mut max: Option<Score> = None;

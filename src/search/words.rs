@@ -129,11 +129,14 @@ fn analyse_together(ko: &KoIndex, scratch: &mut Scratch, words: &[&str]) -> Vec<
         if !t.indexed {
             return;
         }
-        for (k, spans) in pieces.iter().enumerate() {
-            if let Some(j) = spans.iter().position(|&(s, e)| s <= t.start && t.start < e) {
-                tokens[k].push((t.kind, t.position, t.term.to_string()));
-                kept[k][j] = true;
-            }
+        let inside = |&(s, e): &(usize, usize)| s <= t.start && t.start < e;
+        let at = pieces
+            .iter()
+            .enumerate()
+            .find_map(|(k, spans)| spans.iter().position(inside).map(|j| (k, j)));
+        if let Some((k, j)) = at {
+            tokens[k].push((t.kind, t.position, t.term.to_string()));
+            kept[k][j] = true;
         }
     });
     tokens
