@@ -63,6 +63,22 @@ fn searcher_of_copies(synonyms: &str, copies: usize) -> (TempDir, Searcher) {
             std::fs::write(folder.join(file), format!("{title}\n\n{text}\n")).unwrap();
         }
     }
+    let (searcher, summary) = searcher_of_folder(&tmp, articles, synonyms);
+    assert_eq!(
+        (summary.passages, summary.failed.len()),
+        (4 * copies, 0),
+        "{summary:?}"
+    );
+    (tmp, searcher)
+}
+
+/// A searcher over an index of `folder`, made in `tmp`, expanding with the synonyms file
+/// `synonyms`; and what indexing it did.
+fn searcher_of_folder(
+    tmp: &TempDir,
+    folder: std::path::PathBuf,
+    synonyms: &str,
+) -> (Searcher, update::Summary) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = AnalyzerConfig {
         user_dictionary: Some(root.join("data").join("userdic.csv")),
@@ -82,21 +98,16 @@ fn searcher_of_copies(synonyms: &str, copies: usize) -> (TempDir, Searcher) {
     };
     let summary = update::update(
         &ko,
-        &[articles],
+        &[folder],
         &options,
         &AtomicBool::new(false),
         &mut |_| {},
     )
     .unwrap();
-    assert_eq!(
-        (summary.passages, summary.failed.len()),
-        (4 * copies, 0),
-        "{summary:?}"
-    );
     let synonyms = Synonyms::parse(synonyms, &ko.analyzer).unwrap();
     let searcher = Searcher::new(ko).unwrap();
     searcher.set_synonyms(synonyms);
-    (tmp, searcher)
+    (searcher, summary)
 }
 
 /// `q` compiled by `searcher`, with its query rendered.
@@ -291,20 +302,10 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
 /// the same total, and, at every cut, the same passages with the same scores.
 #[test]
 fn the_pruned_pass_finds_what_the_whole_query_finds() {
-    use crate::search::{maxscore, prune, ties};
-    use tantivy::collector::{Count, TopDocs};
     let mut essential_passes = 0;
     // Five copies: every passage ties five times over. A synonym of two words is looked up
     // as a phrase.
     let (_tmp, searcher) = searcher_of_copies("비용 = 열차 가격\n", 5);
-    let ko = searcher.index();
-    let reader = ko.index.reader().unwrap().searcher();
-    let files = tantivy::Term::from_field_text(ko.fields.kind, crate::index::schema::KIND_FILE);
-    let stats = bm25::PassageStatistics::new(&reader, &files).unwrap();
-    let sorted = |mut hits: Vec<(f32, tantivy::DocAddress)>| {
-        hits.sort_by(ties::order);
-        hits
-    };
     for q in [
         "가격",
         "GPU 가격",
@@ -314,74 +315,84 @@ fn the_pruned_pass_finds_what_the_whole_query_finds() {
         "비용 그래픽카드",
     ] {
         let (_, compiled) = compile(&searcher, q);
-        let split = compiled.split.as_ref().expect("the query has bonuses");
-        for k in 1..=22 {
-            let (total, ours) = prune::top(&reader, &stats, split, k + 1).unwrap();
-            let (count, mut theirs) = reader
-                .search_with_statistics_provider(
-                    &*compiled.query,
-                    &(Count, TopDocs::with_limit(k + 1).order_by_score()),
-                    &stats,
-                )
-                .unwrap();
-            if let Some(score) = ties::reference::cut(&mut theirs, k) {
-                let tied = reader
-                    .search_with_statistics_provider(
-                        &*compiled.query,
-                        &ties::reference::ScoreEquals(score),
-                        &stats,
-                    )
-                    .unwrap();
-                theirs.extend(tied);
-            }
-            // Each way's list, cut at k, holds tantivy's passages with tantivy's scores.
-            let same = |what: &str, mut list: Vec<(f32, tantivy::DocAddress)>| {
-                ties::cut_complete(&mut list, k);
-                assert_eq!(sorted(list), sorted(theirs.clone()), "{q}: {what}, top {k}");
-            };
-            let collected = reader
-                .search_with_statistics_provider(
-                    &*compiled.query,
-                    &ties::TopWithTies(k + 1),
-                    &stats,
-                )
-                .unwrap();
-            assert_eq!(total, count, "{q}: total");
-            same("collected", collected);
-            // The pass over the essential terms, wherever the query allows it.
-            let shape = split.shape.as_ref();
-            let required = &*split.required;
-            let essential = shape
-                .map(|shape| {
-                    let (inf, always) = (f32::INFINITY, maxscore::Costs::ALWAYS);
-                    maxscore::top(&reader, &stats, required, shape, k + 1, inf, always)
-                })
-                .transpose()
-                .unwrap()
-                .flatten();
-            if let Some((total, top)) = essential {
-                essential_passes += 1;
-                assert_eq!(total, count, "{q}: essential terms' total");
-                same("essential", top);
-            }
-            same("pruned", ours);
-        }
+        essential_passes += pruned_passes_agree(&searcher, &compiled, q, 22);
     }
     // Most cuts of most queries go through it (50 of 110 when this was written; the rest
     // have fewer than k passages holding the terms the floor is taken from).
     assert!(essential_passes >= 40, "{essential_passes}");
 }
 
-#[test]
-fn the_essential_terms_pass_scores_every_match_as_tantivy_does() {
-    use crate::search::maxscore;
-    use tantivy::collector::TopDocs;
-    // A synonym of two words is looked up as a phrase.
-    let (_tmp, searcher) = searcher_of_copies("비용 = 열차 가격\n", 2);
+/// Asserts, at every cut k from 1 to `cuts`, that the pruned pass, the collector keeping
+/// ties and, where the query allows it, the pass over its essential terms (taken whatever
+/// its costs) give tantivy's total and tantivy's top k with ties for `compiled`. Returns how
+/// many cuts the essential terms' pass took.
+fn pruned_passes_agree(searcher: &Searcher, compiled: &Compiled, q: &str, cuts: usize) -> usize {
+    use crate::search::{maxscore, prune, ties};
+    use tantivy::collector::{Count, TopDocs};
     let ko = searcher.index();
     let reader = ko.index.reader().unwrap().searcher();
     let files = tantivy::Term::from_field_text(ko.fields.kind, crate::index::schema::KIND_FILE);
     let stats = bm25::PassageStatistics::new(&reader, &files).unwrap();
+    let sorted = |mut hits: Vec<(f32, tantivy::DocAddress)>| {
+        hits.sort_by(ties::order);
+        hits
+    };
+    let split = compiled.split.as_ref().expect("the query has bonuses");
+    let mut essential_passes = 0;
+    for k in 1..=cuts {
+        let (total, ours) = prune::top(&reader, &stats, split, k + 1).unwrap();
+        let (count, mut theirs) = reader
+            .search_with_statistics_provider(
+                &*compiled.query,
+                &(Count, TopDocs::with_limit(k + 1).order_by_score()),
+                &stats,
+            )
+            .unwrap();
+        if let Some(score) = ties::reference::cut(&mut theirs, k) {
+            let tied = reader
+                .search_with_statistics_provider(
+                    &*compiled.query,
+                    &ties::reference::ScoreEquals(score),
+                    &stats,
+                )
+                .unwrap();
+            theirs.extend(tied);
+        }
+        // Each way's list, cut at k, holds tantivy's passages with tantivy's scores.
+        let same = |what: &str, mut list: Vec<(f32, tantivy::DocAddress)>| {
+            ties::cut_complete(&mut list, k);
+            assert_eq!(sorted(list), sorted(theirs.clone()), "{q}: {what}, top {k}");
+        };
+        let collected = reader
+            .search_with_statistics_provider(&*compiled.query, &ties::TopWithTies(k + 1), &stats)
+            .unwrap();
+        assert_eq!(total, count, "{q}: total");
+        same("collected", collected);
+        // The pass over the essential terms, wherever the query allows it.
+        let shape = split.shape.as_ref();
+        let required = &*split.required;
+        let essential = shape
+            .map(|shape| {
+                let (inf, always) = (f32::INFINITY, maxscore::Costs::ALWAYS);
+                maxscore::top(&reader, &stats, required, shape, k + 1, inf, always)
+            })
+            .transpose()
+            .unwrap()
+            .flatten();
+        if let Some((total, top)) = essential {
+            essential_passes += 1;
+            assert_eq!(total, count, "{q}: essential terms' total");
+            same("essential", top);
+        }
+        same("pruned", ours);
+    }
+    essential_passes
+}
+
+#[test]
+fn the_essential_terms_pass_scores_every_match_as_tantivy_does() {
+    // A synonym of two words is looked up as a phrase.
+    let (_tmp, searcher) = searcher_of_copies("비용 = 열차 가격\n", 2);
     for q in [
         "가격",
         "GPU 가격",
@@ -399,26 +410,144 @@ fn the_essential_terms_pass_scores_every_match_as_tantivy_does() {
                 "{q}: a phrase in {rendered}"
             );
         }
-        let split = compiled.split.as_ref().expect("the query has bonuses");
-        let shape = split.shape.as_ref().expect("no required clause");
-        for (bound, best) in maxscore::bounds_and_best(&reader, &stats, shape).unwrap() {
-            assert!(
-                best < bound,
-                "{q}: a term scored {best}, above its bound {bound}"
-            );
-        }
-        let mut ours = maxscore::every_score(&reader, &stats, shape).unwrap();
-        let all = TopDocs::with_limit(reader.num_docs() as usize).order_by_score();
-        let mut theirs = reader
-            .search_with_statistics_provider(&*compiled.query, &all, &stats)
-            .unwrap();
-        assert!(!theirs.is_empty(), "{q}");
-        let bits = |hits: &mut Vec<(f32, tantivy::DocAddress)>| {
-            hits.sort_by_key(|h| h.1);
-            hits.iter()
-                .map(|h| (h.0.to_bits(), h.1))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(bits(&mut ours), bits(&mut theirs), "{q}");
+        let shape = compiled.split.as_ref().and_then(|s| s.shape.as_ref());
+        let shape = shape.expect("no required clause");
+        assert!(
+            every_score_agrees(&searcher, &compiled, shape, q) > 0,
+            "{q}"
+        );
     }
+}
+
+/// Asserts that every term of `shape` scores below its bound, and that the essential terms'
+/// scoring gives every passage the query matches tantivy's score, bit for bit; how many
+/// passages it matches.
+fn every_score_agrees(
+    searcher: &Searcher,
+    compiled: &Compiled,
+    shape: &crate::search::maxscore::Shape,
+    q: &str,
+) -> usize {
+    use crate::search::maxscore;
+    use tantivy::collector::TopDocs;
+    let ko = searcher.index();
+    let reader = ko.index.reader().unwrap().searcher();
+    let files = tantivy::Term::from_field_text(ko.fields.kind, crate::index::schema::KIND_FILE);
+    let stats = bm25::PassageStatistics::new(&reader, &files).unwrap();
+    for (bound, best) in maxscore::bounds_and_best(&reader, &stats, shape).unwrap() {
+        assert!(
+            best < bound,
+            "{q}: a term scored {best}, above its bound {bound}"
+        );
+    }
+    let mut ours = maxscore::every_score(&reader, &stats, shape).unwrap();
+    let all = TopDocs::with_limit(reader.num_docs() as usize).order_by_score();
+    let mut theirs = reader
+        .search_with_statistics_provider(&*compiled.query, &all, &stats)
+        .unwrap();
+    let bits = |hits: &mut Vec<(f32, tantivy::DocAddress)>| {
+        hits.sort_by_key(|h| h.1);
+        hits.iter()
+            .map(|h| (h.0.to_bits(), h.1))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits(&mut ours), bits(&mut theirs), "{q}");
+    theirs.len()
+}
+
+/// Queries made at random from words of the sample articles (`data/articles`), with every
+/// operator: on each, the pruned pass, the collector keeping ties and the essential terms'
+/// pass give tantivy's totals, top passages and scores for the whole query. The articles
+/// share common words (기자, 국내, 모델), so that most terms of a query are not essential.
+#[test]
+fn random_queries_over_the_sample_articles_agree_with_the_whole_query() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::Cell;
+    const WORDS: &[&str] = &[
+        "GPU",
+        "가격",
+        "데이터센터",
+        "모델",
+        "학습",
+        "스타트업",
+        "가속기",
+        "메모리",
+        "클라우드",
+        "반도체",
+        "파인튜닝",
+        "소형언어모델",
+        "소형",
+        "언어",
+        "게임",
+        "전력",
+        "통신",
+        "비용",
+        "서버",
+        "수요",
+        "공급",
+        "국내",
+        "기업",
+        "시장",
+        "요금",
+        "기자",
+        "그래픽처리장치",
+        // Absent from the articles; 열차 only through the synonym of 비용.
+        "열차",
+        "쿼크글루온",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles");
+    let synonyms = "비용 = 열차 가격\nGPU = 그래픽처리장치\n";
+    let (searcher, summary) = searcher_of_folder(&tmp, articles, synonyms);
+    assert!(
+        summary.passages > 100 && summary.failed.is_empty(),
+        "{summary:?}"
+    );
+
+    let word = || proptest::sample::select(WORDS);
+    let item = prop_oneof![
+        6 => word().prop_map(str::to_string),
+        1 => word().prop_map(|w| format!("-{w}")),
+        1 => word().prop_map(|w| format!("+{w}")),
+        1 => (word(), word()).prop_map(|(a, b)| format!("\"{a} {b}\"")),
+        1 => (word(), word()).prop_map(|(a, b)| format!("({a} OR {b})")),
+        1 => word().prop_map(|w| format!("title:{w}")),
+    ];
+    let queries = proptest::collection::vec(item, 1..6).prop_map(|items| items.join(" "));
+    let config = Config {
+        cases: 96,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let (compared, essential, scored) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    let outcome = TestRunner::new(config).run(&queries, |q| {
+        // Only exclusions is an error, and words the index lacks compile to nothing.
+        let Some(compiled) = query::parse(&q).ok().and_then(|n| searcher.compile(&n)) else {
+            return Ok(());
+        };
+        let Some(split) = &compiled.split else {
+            return Ok(());
+        };
+        compared.set(compared.get() + 1);
+        essential.set(essential.get() + pruned_passes_agree(&searcher, &compiled, &q, 12));
+        if let Some(shape) = &split.shape {
+            scored.set(scored.get() + every_score_agrees(&searcher, &compiled, shape, &q));
+        }
+        Ok(())
+    });
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+    // Not vacuous: most queries are compared, and many cuts take the essential terms' pass.
+    let (compared, essential, scored) = (compared.get(), essential.get(), scored.get());
+    assert!(compared >= 48, "{compared} of 96 queries compared");
+    assert!(
+        essential >= 100,
+        "{essential} cuts took the essential terms' pass"
+    );
+    assert!(
+        scored >= 500,
+        "{scored} passages scored by the essential terms"
+    );
 }
