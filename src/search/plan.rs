@@ -7,11 +7,12 @@
 //! kosearch does ([`Plan::TextAndTitle`], BM25F) is written as the nearest thing it has and
 //! documented in `SCALE.md`.
 
-use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur as TOccur, PhraseQuery, Query,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyScorer, EnableScoring, Explanation,
+    Occur as TOccur, PhraseQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::Field;
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term};
 
 use super::bm25;
 use super::bm25f;
@@ -79,7 +80,14 @@ impl Plan {
             Plan::Bool(clauses) => Box::new(BooleanQuery::new(
                 clauses
                     .iter()
-                    .map(|(o, p)| (tantivy_occur(*o), p.query(f)))
+                    .map(|(o, p)| {
+                        let q = p.query(f);
+                        let q = match o {
+                            Occur::MustNot if p.has_phrase() => Box::new(Excluded(q)),
+                            _ => q,
+                        };
+                        (tantivy_occur(*o), q)
+                    })
                     .collect(),
             )),
             Plan::Boost(plan, weight) => Box::new(BoostQuery::new(plan.query(f), *weight)),
@@ -87,6 +95,113 @@ impl Plan {
                 alternatives.iter().map(|p| p.query(f)).collect(),
             )),
         }
+    }
+}
+
+impl Plan {
+    fn has_phrase(&self) -> bool {
+        match self {
+            Plan::Term { .. } | Plan::TextAndTitle { .. } => false,
+            Plan::Phrase { .. } => true,
+            Plan::Bool(clauses) => clauses.iter().any(|(_, p)| p.has_phrase()),
+            Plan::Boost(plan, _) => plan.has_phrase(),
+            Plan::Max(alternatives) => alternatives.iter().any(Plan::has_phrase),
+        }
+    }
+}
+
+/// An excluding clause that holds a phrase. tantivy's `Exclude` asks each excluding scorer
+/// about every candidate (`seek_danger`), including candidates behind the document the
+/// scorer sits on: the first candidate, before the phrase's first match, and every candidate
+/// once a phrase has no match left in the segment. tantivy 0.27's phrase scorer asserts that
+/// it is never asked about a document behind it (tantivy issue 2811), so a debug build
+/// panicked on `GPU -"가격 날씨"`. Release builds answer by the document the scorer sits on;
+/// [`Behind`] gives that answer itself, in every build.
+struct Excluded(Box<dyn Query>);
+
+impl Clone for Excluded {
+    fn clone(&self) -> Self {
+        Excluded(self.0.box_clone())
+    }
+}
+
+impl std::fmt::Debug for Excluded {
+    /// As the clause itself: the wrapper changes no query's meaning.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Query for Excluded {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ExcludedWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ExcludedWeight(Box<dyn Weight>);
+
+impl Weight for ExcludedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let scorer = self.0.scorer(reader, boost)?;
+        // tantivy drops empty clauses by their type: keep it visible.
+        if scorer.is::<EmptyScorer>() {
+            return Ok(scorer);
+        }
+        Ok(Box::new(Behind(scorer)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// A scorer asked about a document behind the one it sits on answers that it does not hold
+/// it, without moving. That is right for the scorers an excluded plan builds (unions,
+/// intersections and phrases over postings): the document such a scorer sits on is never
+/// past a match it has not reported, even after `seek_danger` answered no.
+struct Behind(Box<dyn Scorer>);
+
+impl DocSet for Behind {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.0.doc();
+        if doc >= target {
+            return doc;
+        }
+        self.0.seek(target)
+    }
+
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        let doc = self.0.doc();
+        if doc > target {
+            return SeekDangerResult::SeekLowerBound(doc);
+        }
+        self.0.seek_danger(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.0.cost()
+    }
+}
+
+impl Scorer for Behind {
+    fn score(&mut self) -> Score {
+        self.0.score()
     }
 }
 

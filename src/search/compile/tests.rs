@@ -184,6 +184,25 @@ fn a_negated_word_excludes_and_is_neither_highlighted_nor_a_bonus() {
     assert!(c.pairs.is_empty());
 }
 
+/// A negated phrase whose words never stand together excludes nothing. tantivy's phrase
+/// scorer panicked in debug builds when asked about passages behind it (`plan::Excluded`).
+#[test]
+fn a_negated_phrase_that_never_matches_excludes_nothing() {
+    use tantivy::collector::Count;
+    let (_tmp, s) = searcher("");
+    let reader = s.index().index.reader().unwrap().searcher();
+    let count = |q: &str| reader.search(&*compile(&s, q).1.query, &Count).unwrap();
+    // 비용 and 열차 are never in one passage; the train article's title is 열차 노선 개편.
+    assert_eq!(count("가격 -\"비용 열차\""), count("가격"));
+    assert_eq!(count("가격"), 3);
+    assert_eq!(count("가격 -\"노선 개편\""), 2);
+    let (q, _) = compile(&s, "가격 -\"비용 열차\"");
+    assert!(
+        q.contains("-(text:\"비용 열차\" title:\"비용 열차\"^0.5)"),
+        "{q}"
+    );
+}
+
 #[test]
 fn field_values_are_looked_up_in_their_field_alone() {
     let (_tmp, s) = searcher("");
@@ -511,6 +530,7 @@ fn random_queries_over_the_sample_articles_agree_with_the_whole_query() {
         1 => word().prop_map(|w| format!("-{w}")),
         1 => word().prop_map(|w| format!("+{w}")),
         1 => (word(), word()).prop_map(|(a, b)| format!("\"{a} {b}\"")),
+        1 => (word(), word()).prop_map(|(a, b)| format!("-\"{a} {b}\"")),
         1 => (word(), word()).prop_map(|(a, b)| format!("({a} OR {b})")),
         1 => word().prop_map(|w| format!("title:{w}")),
     ];
