@@ -239,7 +239,21 @@ impl Compiler<'_> {
                 text,
                 phrase,
                 terms,
-            } => self.fielded(*field, text, terms, occur == Occur::Must, *phrase, positive),
+                also,
+            } => {
+                let required = occur == Occur::Must;
+                let plan = self.fielded(*field, text, terms, required, *phrase, positive);
+                // A phrase's reading alone, where it differs: either reading matches.
+                let other = also
+                    .as_ref()
+                    .and_then(|a| self.fielded(*field, text, a, required, *phrase, positive));
+                match (plan, other) {
+                    (Some(plan), Some(other)) if plan != other => {
+                        Some(Plan::Max(vec![plan, other]))
+                    }
+                    (plan, other) => plan.or(other),
+                }
+            }
             Analysed::Group(clauses) => {
                 let mut out: Vec<Clause> = Vec::new();
                 let mut has_positive = false;

@@ -12,7 +12,10 @@
 //! (`교토의 13일 교토의` reads 교토/의 first, 교/토의 last). A word, or a piece of a phrase,
 //! that the context reads as nothing to index while alone it is a word keeps its own reading
 //! (at the start of `열차 노선 가격`, MeCab-ko reads 열차 as an interjection, and the query
-//! lost it). A `path:` value is split like
+//! lost it). A quoted phrase stands for its text wherever that appears, so where its reading
+//! alone differs and indexes every piece, it is kept beside the one its place gives
+//! (`Analysed::Word::also`; after `가격 `, `"열차 노선"` reads 열/차/노선, an article's 열차
+//! 노선 reads 열차/노선), and the phrase matches either. A `path:` value is split like
 //! the path field is indexed, and takes no part in the others' context; a `source:` or
 //! `author:` value is analysed alone, as the outlet or byline it is compared with was indexed
 //! (after `GPU `, 한빛뉴스 would read 한/빛/뉴스, and match no outlet named 한빛뉴스).
@@ -37,6 +40,9 @@ pub(super) enum Analysed<'q> {
         phrase: bool,
         /// Its terms.
         terms: WordTerms,
+        /// A phrase's other reading: its terms analysed alone, where they differ from those
+        /// its place in the query gives and index something of every piece.
+        also: Option<WordTerms>,
     },
     /// Clauses combined.
     Group(Vec<(Occur, Analysed<'q>)>),
@@ -66,6 +72,7 @@ pub(super) fn free_words<'a>(query: &'a Analysed<'_>) -> Vec<(&'a str, &'a WordT
                     phrase: false,
                     text,
                     terms,
+                    ..
                 },
             ) => Some((*text, terms)),
             _ => None,
@@ -178,33 +185,43 @@ fn word<'q>(
     phrase: bool,
     analysed: &mut impl Iterator<Item = Reading>,
 ) -> Analysed<'q> {
-    let terms = if text.is_empty() {
-        WordTerms::default()
+    let (terms, also) = if text.is_empty() {
+        (WordTerms::default(), None)
     } else if field == Some(FieldName::Path) {
-        path_terms(ko, text)
+        (path_terms(ko, text), None)
     } else if takes_context(field, text) {
         let in_context = analysed.next().unwrap_or_default();
-        if in_context.kept.iter().all(|&k| k) {
-            in_context.terms
+        let whole = |r: &Reading| r.kept.iter().all(|&k| k);
+        if whole(&in_context) && !phrase {
+            (in_context.terms, None)
         } else {
+            let alone = alone(ko, scratch, text);
             // A piece the context reads as nothing to index (열차 as an interjection at the
             // start of `"열차 노선" 가격`) but that alone is a word: the word's own reading.
-            let alone = alone(ko, scratch, text);
             let lost = alone
                 .kept
                 .iter()
                 .zip(&in_context.kept)
                 .any(|(&a, &c)| a && !c);
-            if lost { alone.terms } else { in_context.terms }
+            if lost {
+                (alone.terms, None)
+            } else if phrase && whole(&alone) && alone.terms != in_context.terms {
+                // A phrase stands for its text wherever it is: after `가격 `, 열차 reads
+                // 열/차, but 열차 노선 in an article reads 열차/노선, as alone.
+                (in_context.terms, Some(alone.terms))
+            } else {
+                (in_context.terms, None)
+            }
         }
     } else {
-        alone(ko, scratch, text).terms
+        (alone(ko, scratch, text).terms, None)
     };
     Analysed::Word {
         field,
         text,
         phrase,
         terms,
+        also,
     }
 }
 

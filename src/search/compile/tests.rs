@@ -196,6 +196,8 @@ fn a_negated_phrase_that_never_matches_excludes_nothing() {
     assert_eq!(count("가격 -\"비용 열차\""), count("가격"));
     assert_eq!(count("가격"), 3);
     assert_eq!(count("가격 -\"노선 개편\""), 2);
+    // Whichever reading of the phrase the train article holds, it is excluded.
+    assert_eq!(count("가격 -\"열차 노선\""), 2);
     let (q, _) = compile(&s, "가격 -\"비용 열차\"");
     assert!(
         q.contains("-(text:\"비용 열차\" title:\"비용 열차\"^0.5)"),
@@ -313,6 +315,21 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
     assert_eq!(terms("열차 노선 가격"), ["가격", "노선", "열차"]);
     let (rendered, _) = compile(&s, "\"열차 노선\" 가격");
     assert!(rendered.contains("text:\"열차 노선\""), "{rendered}");
+    // After 가격, the context reads 열/차 (a number and a counter) where an article's
+    // 열차 노선 reads 열차/노선: a phrase matches its reading alone too, the better of the two.
+    let (rendered, c) = compile(&s, "가격 \"열차 노선\"");
+    assert_eq!(
+        rendered,
+        "(+((text+title:가격) \
+         max((text:\"열 차 노선\" title:\"열 차 노선\"^0.5) | \
+         (text:\"열차 노선\" title:\"열차 노선\"^0.5))) \
+         (bigrams:가격)^0.2)"
+    );
+    assert!(
+        c.terms.contains("열차") && c.terms.contains("노선"),
+        "{:?}",
+        c.terms
+    );
 }
 
 /// The pruned top-k pass (`prune::top`, which skips bonuses and keeps the passages tied at
