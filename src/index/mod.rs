@@ -515,28 +515,135 @@ fn segment_files(index: &tantivy::Index, path: &Path) -> Result<SegmentFiles> {
     Ok(files)
 }
 
+/// How many times opening or checking starts over on a newer commit, when the commit it read
+/// lost a file to the next one (see [`retry_on_newer_commit`]).
+const NEWER_COMMITS: usize = 8;
+
+/// Runs `read` on the index's last commit, again on the newer commit when it failed on a
+/// file that a commit made meanwhile deleted. An index run deletes the files of the commit
+/// before its own (segments merged, deletions rewritten) once its commit is written, and
+/// another process reading the older commit at that moment finds one of them gone: that is
+/// not damage. A file missing while the commit (its opstamp and segments) stays the same is.
+pub(crate) fn retry_on_newer_commit<T>(
+    index: &tantivy::Index,
+    path: &Path,
+    mut read: impl FnMut() -> Result<T>,
+) -> Result<T> {
+    // A merge's end rewrites the commit with its opstamp unchanged: the segments tell.
+    let commit = || {
+        index
+            .load_metas()
+            .map(|m| {
+                let segments: Vec<_> = m
+                    .segments
+                    .iter()
+                    .map(|s| (s.id(), s.delete_opstamp()))
+                    .collect();
+                (m.opstamp, segments)
+            })
+            .map_err(|e| Error::tantivy(path, e))
+    };
+    let mut tries = 0;
+    loop {
+        let before = commit()?;
+        match read() {
+            Err(Error::Corrupt { reason, .. })
+                if reason.starts_with(MISSING) && tries < NEWER_COMMITS && commit()? != before =>
+            {
+                tries += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// How tantivy's error for a missing file begins (`OpenReadError::FileDoesNotExist`).
+const MISSING: &str = "Files does not exist";
+
 /// [`KoIndex::verify`] of `index`, in the folder `path`.
 fn verify(index: &tantivy::Index, path: &Path, budget: Option<u64>) -> Result<(usize, u64)> {
-    let files = segment_files(index, path)?;
-    let (mut count, mut bytes) = (0, 0u64);
-    for file in &files.active {
-        if budget.is_some_and(|b| bytes + file.size > b) {
-            break;
+    retry_on_newer_commit(index, path, || {
+        let files = segment_files(index, path)?;
+        let (mut count, mut bytes) = (0, 0u64);
+        for file in &files.active {
+            if budget.is_some_and(|b| bytes + file.size > b) {
+                break;
+            }
+            let corrupt = |reason| Error::Corrupt {
+                path: path.to_path_buf(),
+                reason,
+            };
+            let ok = index
+                .directory()
+                .validate_checksum(&file.name)
+                .map_err(|e| corrupt(e.to_string()))?;
+            if !ok {
+                let name = file.name.display();
+                return Err(corrupt(format!("checksum mismatch in {name}")));
+            }
+            count += 1;
+            bytes += file.size;
         }
-        let corrupt = |reason| Error::Corrupt {
-            path: path.to_path_buf(),
-            reason,
+        Ok((count, bytes))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// tantivy's error for a missing file still begins as [`MISSING`] expects.
+    #[test]
+    fn a_missing_file_is_told_by_tantivys_message() {
+        let e = tantivy::directory::error::OpenReadError::FileDoesNotExist("a.fast".into());
+        let error = Error::tantivy("idx", e.into());
+        let Error::Corrupt { reason, .. } = error else {
+            panic!("{error:?}");
         };
-        let ok = index
-            .directory()
-            .validate_checksum(&file.name)
-            .map_err(|e| corrupt(e.to_string()))?;
-        if !ok {
-            let name = file.name.display();
-            return Err(corrupt(format!("checksum mismatch in {name}")));
-        }
-        count += 1;
-        bytes += file.size;
+        assert!(reason.starts_with(MISSING), "{reason}");
     }
-    Ok((count, bytes))
+
+    /// A read that lost a file starts over when a newer commit deleted it, and only then.
+    #[test]
+    fn a_file_gone_with_a_newer_commit_is_read_again_not_damage() {
+        let mut builder = tantivy::schema::Schema::builder();
+        let id = builder.add_u64_field("id", tantivy::schema::INDEXED);
+        let index = tantivy::Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let missing = || Error::Corrupt {
+            path: "idx".into(),
+            reason: format!("{MISSING}: \"a.fast\""),
+        };
+        // A commit lands while the first read runs: the second read succeeds.
+        let mut reads = 0;
+        let out = retry_on_newer_commit(&index, Path::new("idx"), || {
+            reads += 1;
+            if reads == 1 {
+                writer.add_document(tantivy::doc!(id => 1u64)).unwrap();
+                writer.commit().unwrap();
+                return Err(missing());
+            }
+            Ok(reads)
+        });
+        assert_eq!(out.unwrap(), 2);
+        // No commit meanwhile: the file is missing from the commit read, which is damage.
+        let mut reads = 0;
+        let out: Result<()> = retry_on_newer_commit(&index, Path::new("idx"), || {
+            reads += 1;
+            Err(missing())
+        });
+        assert!(matches!(out, Err(Error::Corrupt { .. })) && reads == 1);
+        // Other damage is never read again.
+        let mut reads = 0;
+        let out: Result<()> = retry_on_newer_commit(&index, Path::new("idx"), || {
+            reads += 1;
+            writer.commit().unwrap();
+            Err(Error::Corrupt {
+                path: "idx".into(),
+                reason: "checksum mismatch in a.fast".into(),
+            })
+        });
+        assert!(out.is_err() && reads == 1);
+    }
 }

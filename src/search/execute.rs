@@ -19,8 +19,8 @@ use super::query::Node;
 use super::synonyms::Synonyms;
 use super::{bm25, prune, snippet, ties};
 use crate::error::{Error, Result};
-use crate::index::KoIndex;
 use crate::index::schema::{KIND_FILE, KIND_PASSAGE};
+use crate::index::{KoIndex, retry_on_newer_commit};
 
 /// Searches one index. One searcher serves many threads: each search reads one snapshot of
 /// the index, and [`Searcher::reload`] moves it to the last commit.
@@ -59,8 +59,9 @@ struct Ranked {
 impl Searcher {
     /// A searcher over the last commit of `ko`.
     pub fn new(ko: KoIndex) -> Result<Searcher> {
-        let opstamp = ko.commit_opstamp()?;
-        let reader = ko.reader()?;
+        let (opstamp, reader) = retry_on_newer_commit(&ko.index, &ko.path, || {
+            Ok((ko.commit_opstamp()?, ko.reader()?))
+        })?;
         Ok(Searcher {
             ko,
             reader,
@@ -86,9 +87,11 @@ impl Searcher {
         }
         // Rebuilt in place (`index --rebuild`) with another analyser: not readable with ours.
         self.ko.same_build()?;
-        self.reader
-            .reload()
-            .map_err(|e| Error::tantivy(&self.ko.path, e))?;
+        retry_on_newer_commit(&self.ko.index, &self.ko.path, || {
+            self.reader
+                .reload()
+                .map_err(|e| Error::tantivy(&self.ko.path, e))
+        })?;
         self.opstamp.store(opstamp, Ordering::Release);
         Ok(true)
     }
