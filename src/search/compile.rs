@@ -243,7 +243,8 @@ impl Compiler<'_> {
             } => {
                 let required = occur == Occur::Must;
                 let plan = self.fielded(*field, text, terms, required, *phrase, positive);
-                // A phrase's reading alone, where it differs: either reading matches.
+                // The reading alone, where it differs (`words::Analysed::Word::also`): either
+                // reading matches.
                 let other = also
                     .as_ref()
                     .and_then(|a| self.fielded(*field, text, a, required, *phrase, positive));

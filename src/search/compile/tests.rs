@@ -330,6 +330,25 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
         "{:?}",
         c.terms
     );
+    // So does a plain word the context cuts finer than it reads alone; not one the context
+    // joins (노선인 above keeps 노선/인 only).
+    let (rendered, c) = compile(&s, "가격 열차 노선");
+    assert!(
+        rendered.contains(
+            "max(((text+title:열^0.5 text+title:차^0.5) bigrams:열차) | (text+title:열차))"
+        ),
+        "{rendered}"
+    );
+    assert!(c.terms.contains("열차"), "{:?}", c.terms);
+    let reader = s.index().index.reader().unwrap().searcher();
+    let count = |q: &str| {
+        let query = compile(&s, q).1.query;
+        reader.search(&*query, &tantivy::collector::Count).unwrap()
+    };
+    // Required or excluded after 가격, 열차 is every passage that holds it.
+    assert_eq!(count("+열차"), 1);
+    assert_eq!(count("가격 +열차 노선"), 1);
+    assert_eq!(count("가격 -열차 노선"), count("가격 노선") - 1);
 }
 
 /// The pruned top-k pass (`prune::top`, which skips bonuses and keeps the passages tied at
