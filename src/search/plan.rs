@@ -96,9 +96,8 @@ impl Plan {
             )),
         }
     }
-}
 
-impl Plan {
+    /// Whether a phrase is anywhere in the plan: excluded, it needs [`Excluded`].
     fn has_phrase(&self) -> bool {
         match self {
             Plan::Term { .. } | Plan::TextAndTitle { .. } => false,
