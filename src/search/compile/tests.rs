@@ -345,6 +345,9 @@ fn each_word_is_analysed_at_its_own_place_in_the_query() {
         let query = compile(&s, q).1.query;
         reader.search(&*query, &tantivy::collector::Count).unwrap()
     };
+    // Cut into as many morphemes either way, a word keeps its place's reading: 한양의 alone
+    // reads 한/양의, the first word of this query 한양/의.
+    assert_eq!(terms("한양의 한 이교도"), ["도", "이교", "이교도", "한양"]);
     // Required or excluded after 가격, 열차 is every passage that holds it.
     assert_eq!(count("+열차"), 1);
     assert_eq!(count("가격 +열차 노선"), 1);
