@@ -177,7 +177,8 @@ enum Outcome {
     },
 }
 
-/// Brings `index` up to date with `roots`. `cancel` stops the run between files; `progress`
+/// Brings `index` up to date with `roots`. `cancel` stops the run between files, or during
+/// the walk before anything is written; `progress`
 /// receives [`Event`]s. An index whose files fail their checksums is refused
 /// ([`Error::Corrupt`]) before anything is written.
 pub fn update(
@@ -219,7 +220,15 @@ pub fn update(
     let mut seen: HashMap<String, ()> = HashMap::new();
     let mut errored: Vec<String> = Vec::new();
     let mut todo: Vec<FoundFile> = Vec::new();
-    for entry in walk::walk(&canonical_roots, &options.walk) {
+    let entries = walk::walk(&canonical_roots, &options.walk, cancel);
+    if cancel.load(Ordering::Relaxed) {
+        // Stopped during the walk: what it met is not the folder, and a file it did not
+        // reach is not a removed file. Nothing was written.
+        summary.interrupted = true;
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+    for entry in entries {
         match entry {
             Entry::File(file) => {
                 summary.files += 1;
@@ -857,4 +866,59 @@ fn article_docs(
         out.push(doc);
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::AnalyzerConfig;
+    use crate::dictionary::KoDictionary;
+    use crate::ingest::parse::FieldMap;
+    use crate::passage::PassageOptions;
+
+    /// A run stopped before its walk ends writes nothing: the files it did not reach are not
+    /// removed files.
+    #[test]
+    fn a_run_stopped_during_its_walk_removes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join("articles");
+        std::fs::create_dir(&folder).unwrap();
+        for (i, text) in [
+            "반도체 가격이 올랐다.",
+            "열차 노선이 바뀐다.",
+            "GPU 수요가 늘었다.",
+        ]
+        .iter()
+        .enumerate()
+        {
+            std::fs::write(
+                folder.join(format!("{i}.txt")),
+                format!("제목 {i}\n\n{text}\n"),
+            )
+            .unwrap();
+        }
+        let dict = std::sync::Arc::new(KoDictionary::open_default().unwrap());
+        let ko = KoIndex::create(
+            &tmp.path().join("idx"),
+            dict,
+            AnalyzerConfig::default(),
+            PassageOptions::default(),
+            FieldMap::default(),
+        )
+        .unwrap();
+        let options = UpdateOptions {
+            jobs: 1,
+            ..UpdateOptions::default()
+        };
+        let roots = [folder];
+        let run = |stop: bool| {
+            update(&ko, &roots, &options, &AtomicBool::new(stop), &mut |_| {}).unwrap()
+        };
+        assert_eq!(run(false).new, 3);
+        let stopped = run(true);
+        assert!(stopped.interrupted);
+        assert_eq!((stopped.removed, stopped.commits), (0, 0));
+        let again = run(false);
+        assert_eq!((again.unchanged, again.new, again.removed), (3, 0, 0));
+    }
 }

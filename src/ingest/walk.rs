@@ -3,9 +3,11 @@
 //! Symbolic links are not followed unless asked (`follow_links`), and even then never to a
 //! place outside the roots, so a link loop or a link to `/` cannot run away. Hidden entries
 //! (`.git`, `.DS_Store`) are skipped. Files over `max_size` bytes are skipped and reported. An
-//! unreadable folder is reported and the walk goes on.
+//! unreadable folder is reported and the walk goes on. A walk told to stop returns at the
+//! next entry, with what it met so far: a partial list, which must not be read as the folder.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::UNIX_EPOCH;
 
 use super::Format;
@@ -88,8 +90,10 @@ pub enum Entry {
     Error(PathBuf, String),
 }
 
-/// Walks `roots` (files or folders) and returns every entry met, files sorted by path.
-pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Vec<Entry> {
+/// Walks `roots` (files or folders) and returns every entry met, files sorted by path. When
+/// `stop` is set (Ctrl-C), returns at the next entry with the entries met so far; the caller
+/// checks `stop` and must not take them for the whole folder.
+pub fn walk(roots: &[PathBuf], options: &WalkOptions, stop: &AtomicBool) -> Vec<Entry> {
     let mut out = Vec::new();
     let canonical_roots: Vec<PathBuf> = roots
         .iter()
@@ -108,6 +112,9 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Vec<Entry> {
             .sort_by_file_name();
         let mut it = walker.into_iter();
         while let Some(item) = it.next() {
+            if stop.load(Ordering::Relaxed) {
+                return out;
+            }
             let entry = match item {
                 Ok(e) => e,
                 Err(e) => {
@@ -259,6 +266,21 @@ impl std::fmt::Display for Skip {
 mod tests {
     use super::*;
 
+    /// A walk nobody stops.
+    static GO: AtomicBool = AtomicBool::new(false);
+
+    #[test]
+    fn a_stopped_walk_returns_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..50 {
+            std::fs::write(dir.path().join(format!("{i}.txt")), "기사").unwrap();
+        }
+        let roots = [dir.path().to_path_buf()];
+        assert_eq!(walk(&roots, &WalkOptions::default(), &GO).len(), 50);
+        let stop = AtomicBool::new(true);
+        assert!(walk(&roots, &WalkOptions::default(), &stop).is_empty());
+    }
+
     fn files(entries: &[Entry]) -> Vec<String> {
         entries
             .iter()
@@ -279,7 +301,7 @@ mod tests {
         std::fs::write(d.join("a/photo.jpg"), "x").unwrap();
         std::fs::create_dir_all(d.join(".git")).unwrap();
         std::fs::write(d.join(".git/config.txt"), "x").unwrap();
-        let entries = walk(&[d.to_path_buf()], &WalkOptions::default());
+        let entries = walk(&[d.to_path_buf()], &WalkOptions::default(), &GO);
         assert_eq!(files(&entries), vec!["two.MD", "one.txt"]);
         assert!(
             entries.iter().any(
@@ -301,7 +323,11 @@ mod tests {
             max_size: 10,
             ..WalkOptions::default()
         };
-        let entries = walk(&[dir.path().to_path_buf(), dir.path().join("nope")], &opts);
+        let entries = walk(
+            &[dir.path().to_path_buf(), dir.path().join("nope")],
+            &opts,
+            &GO,
+        );
         assert!(entries.iter().any(|e| matches!(
             e,
             Entry::Skipped(
@@ -332,14 +358,14 @@ mod tests {
         std::os::unix::fs::symlink(d, d.join("sub/loop")).unwrap();
         std::os::unix::fs::symlink(d.join("sub/in.txt"), d.join("alias.txt")).unwrap();
 
-        let entries = walk(&[d.to_path_buf()], &WalkOptions::default());
+        let entries = walk(&[d.to_path_buf()], &WalkOptions::default(), &GO);
         assert_eq!(files(&entries), vec!["in.txt"]);
 
         let follow = WalkOptions {
             follow_links: true,
             ..WalkOptions::default()
         };
-        let entries = walk(&[d.to_path_buf()], &follow);
+        let entries = walk(&[d.to_path_buf()], &follow, &GO);
         let names = files(&entries);
         assert!(names.contains(&"alias.txt".to_string()));
         assert!(!names.contains(&"secret.txt".to_string()));
