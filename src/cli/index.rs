@@ -198,8 +198,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         // Ctrl-C, SIGTERM or SIGHUP stop the run at the next file (or at the next entry of
         // the walk, before anything is written); a second one ends the process at once, and
         // so does the first if the run has not stopped within STOP_GRACE (a file that takes
-        // long to read, a stalled disk). The last commit is intact either way. A process started with SIGINT ignored (a background job of a
-        // script, nohup) keeps ignoring them.
+        // long to read, a stalled disk). The last commit is intact either way. A process
+        // started with SIGINT ignored (a background job of a script, nohup) keeps ignoring
+        // them.
         let _ = ctrlc::set_handler(move || {
             if cancel.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);

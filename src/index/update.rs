@@ -178,9 +178,8 @@ enum Outcome {
 }
 
 /// Brings `index` up to date with `roots`. `cancel` stops the run between files, or during
-/// the walk before anything is written; `progress`
-/// receives [`Event`]s. An index whose files fail their checksums is refused
-/// ([`Error::Corrupt`]) before anything is written.
+/// the walk before anything is written; `progress` receives [`Event`]s. An index whose files
+/// fail their checksums is refused ([`Error::Corrupt`]) before anything is written.
 pub fn update(
     ko: &KoIndex,
     roots: &[PathBuf],
